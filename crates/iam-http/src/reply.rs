@@ -1,0 +1,64 @@
+//! Response helpers for the session cookie and Better Auth's bearer header.
+
+use actix_web::http::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
+use actix_web::{HttpResponse, HttpResponseBuilder};
+
+use crate::state::AuthState;
+
+/// Sets the signed session cookie (and `dont_remember` for browser-session logins) and the
+/// bearer plugin's `set-auth-token` header.
+pub fn set_session_cookie(
+    response: &mut HttpResponseBuilder,
+    state: &AuthState,
+    token: &str,
+    remember: bool,
+) {
+    let signer = state.service.verifier().signer();
+    let signed = signer.sign(token);
+    let max_age = remember.then(|| state.service.config().session.expires_in.num_seconds());
+    response.append_header((
+        SET_COOKIE,
+        state.cookies.set(&state.cookies.session_token, &signed, max_age),
+    ));
+    if !remember {
+        let flag = signer.sign("true");
+        response.append_header((
+            SET_COOKIE,
+            state.cookies.set(&state.cookies.dont_remember, &flag, None),
+        ));
+    }
+    response
+        .insert_header(("set-auth-token", signed))
+        .insert_header(("access-control-expose-headers", "set-auth-token"));
+}
+
+/// Expires the session cookies, as Better Auth's sign-out does.
+pub fn clear_session_cookies(response: &mut HttpResponseBuilder, state: &AuthState) {
+    let c = &state.cookies;
+    for name in [&c.session_token, &c.session_data, &c.dont_remember] {
+        response.append_header((SET_COOKIE, c.expire(name)));
+    }
+}
+
+/// `{token, user}` (sign-up, change-password).
+#[derive(serde::Serialize)]
+pub struct TokenAndUser<'a> {
+    pub token: Option<&'a str>,
+    pub user: &'a iam_domain::User,
+}
+
+/// `{session, user}` (get-session).
+#[derive(serde::Serialize)]
+pub struct SessionAndUser<'a> {
+    pub session: &'a iam_domain::Session,
+    pub user: &'a iam_domain::User,
+}
+
+/// Better Auth's redirect: 302, `Location`, an empty body still typed as JSON.
+pub fn redirect(location: &str) -> HttpResponseBuilder {
+    let mut response = HttpResponse::Found();
+    response.insert_header((LOCATION, location)).insert_header((CONTENT_TYPE, "application/json"));
+    response
+}
+
+pub use iam_auth::links::with_query;
