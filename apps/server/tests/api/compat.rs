@@ -1,0 +1,208 @@
+//! Wire compatibility with Better Auth itself, using its npm package (`compat/`):
+//! - the official `createAuthClient` drives a full account life cycle against this server;
+//! - a database created and populated by Better Auth is adopted by this server: the same
+//!   password signs in and a session Better Auth issued stays valid.
+//!
+//! Needs Node and `npm ci` in `compat/` (`.ci/run` does both); otherwise the tests print a
+//! SKIP line, or fail under `CI=true`.
+
+use std::path::PathBuf;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::db_tests;
+use crate::helpers::{Backend, ORIGIN, SECRET, TestApp};
+
+db_tests!(official_client_full_flow, official_client_email_flows, official_client_social_flows);
+
+mod adopts_better_auth_database {
+    use super::*;
+
+    #[tokio::test]
+    async fn postgres() {
+        if let Some(backend) = Backend::postgres() {
+            adopt_database_created_by_better_auth(backend).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn mysql() {
+        if let Some(backend) = Backend::mysql() {
+            adopt_database_created_by_better_auth(backend).await;
+        }
+    }
+}
+
+/// The harness directory, when Node and its packages are installed.
+pub fn harness() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../compat");
+    let installed = dir.join("node_modules/better-auth/package.json").exists();
+    let node = std::process::Command::new("node").arg("--version").output().is_ok();
+    if installed && node {
+        return Some(dir);
+    }
+    let why = if node { "run `npm ci` in compat/" } else { "Node.js is not installed" };
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("Better Auth compatibility tests cannot run: {why}");
+    }
+    crate::helpers::skip_notice(&format!(
+        "Better Auth compatibility and social sign-in tests ({why})"
+    ));
+    None
+}
+
+async fn run_node(dir: &PathBuf, script: &str, env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = tokio::process::Command::new("node");
+    command.arg(script).current_dir(dir).envs(env.iter().copied());
+    let output = command.output().await.expect("run node");
+    if !output.status.success() {
+        panic!(
+            "{script} failed\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    output
+}
+
+async fn official_client_full_flow(backend: Backend) {
+    let Some(dir) = harness() else { return };
+    // The script sends its own origin (http://127.0.0.1:<port>), like a page served here.
+    let app =
+        TestApp::spawn_with(backend, &[("BETTER_AUTH_TRUSTED_ORIGINS", "http://127.0.0.1:*")])
+            .await;
+    let output = run_node(&dir, "client-flow.mjs", &[("BASE_URL", &app.base)]).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    app.stop().await;
+}
+
+/// `compat/email-flow.mjs` (also validated against a real Better Auth): verification,
+/// reset, change of email, deletion by mail and email OTP, through the official client,
+/// reading mail from the outbox folder.
+async fn official_client_email_flows(backend: Backend) {
+    let Some(dir) = harness() else { return };
+    let outbox = std::env::temp_dir()
+        .join(format!("iam-outbox-{}", iam_auth::crypto::random_alphanumeric(8)));
+    let outbox_str = outbox.display().to_string();
+    let app = TestApp::spawn_public(
+        backend,
+        &[
+            ("BETTER_AUTH_TRUSTED_ORIGINS", "http://127.0.0.1:*"),
+            ("MAIL_OUTBOX_DIR", &outbox_str),
+            ("EMAIL_VERIFICATION_SEND_ON_SIGN_UP", "true"),
+            ("AUTO_SIGN_IN_AFTER_VERIFICATION", "true"),
+            ("REVOKE_SESSIONS_ON_PASSWORD_RESET", "true"),
+            ("DELETE_USER_SEND_VERIFICATION", "true"),
+        ],
+    )
+    .await;
+    let env = [
+        ("BASE_URL", app.base.as_str()),
+        ("MAIL_OUTBOX_DIR", &outbox_str),
+        ("BETTER_AUTH_SECRET", SECRET),
+    ];
+    let output = run_node(&dir, "email-flow.mjs", &env).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(&outbox);
+}
+
+/// `compat/social-flow.mjs` (also validated against a real Better Auth): social sign-in,
+/// linking, unlinking, provider tokens, callback errors, GitHub and provider logout, through
+/// the official client against a real OAuth/OIDC provider process.
+async fn official_client_social_flows(backend: Backend) {
+    let Some(dir) = harness() else { return };
+    let Some(provider) = crate::social::MockProvider::start().await else { return };
+    let outbox = std::env::temp_dir()
+        .join(format!("iam-social-outbox-{}", iam_auth::crypto::random_alphanumeric(8)));
+    let outbox_str = outbox.display().to_string();
+    let b = &provider.base;
+    let discovery = format!("{b}/.well-known/openid-configuration");
+    let (authorize, token, github_user) =
+        (format!("{b}/authorize"), format!("{b}/token"), format!("{b}/github/user"));
+    let app = TestApp::spawn_public(
+        backend,
+        &[
+            ("BETTER_AUTH_TRUSTED_ORIGINS", "http://127.0.0.1:*"),
+            ("MAIL_OUTBOX_DIR", &outbox_str),
+            ("EMAIL_VERIFICATION_SEND_ON_SIGN_UP", "true"),
+            ("AUTO_SIGN_IN_AFTER_VERIFICATION", "true"),
+            ("OIDC_PROVIDERS", "mock-oidc"),
+            ("OIDC_MOCK_OIDC_DISCOVERY_URL", &discovery),
+            ("OIDC_MOCK_OIDC_CLIENT_ID", "mock-oidc-client"),
+            ("OIDC_MOCK_OIDC_CLIENT_SECRET", "mock-oidc-secret"),
+            ("GITHUB_CLIENT_ID", "mock-github-client"),
+            ("GITHUB_CLIENT_SECRET", "mock-github-secret"),
+            ("GITHUB_AUTHORIZATION_URL", &authorize),
+            ("GITHUB_TOKEN_URL", &token),
+            ("GITHUB_USERINFO_URL", &github_user),
+            ("ACCOUNT_LINKING_TRUSTED_PROVIDERS", "mock-oidc"),
+        ],
+    )
+    .await;
+    let env = [
+        ("BASE_URL", app.base.as_str()),
+        ("OAUTH_PROVIDER_URL", b.as_str()),
+        ("MAIL_OUTBOX_DIR", &outbox_str),
+        ("BETTER_AUTH_SECRET", SECRET),
+    ];
+    let output = run_node(&dir, "social-flow.mjs", &env).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(&outbox);
+}
+
+async fn adopt_database_created_by_better_auth(backend: Backend) {
+    let Some(dir) = harness() else { return };
+    let url = backend.fresh_database().await;
+    let output = run_node(
+        &dir,
+        "seed-better-auth.mjs",
+        &[("DATABASE_URL", &url), ("BETTER_AUTH_SECRET", SECRET), ("BETTER_AUTH_URL", ORIGIN)],
+    )
+    .await;
+    let seeded: Value = serde_json::from_slice(&output.stdout).expect("seed output is JSON");
+    let email = seeded["email"].as_str().unwrap();
+    let password = seeded["password"].as_str().unwrap();
+
+    // Our migrations run on start-up against Better Auth's tables.
+    let app = TestApp::spawn_on(&url, &[]).await;
+    assert!(iam_migrations::missing_indexes(app.db()).await.unwrap().is_empty());
+
+    // The session Better Auth issued is valid here, cookie as Better Auth set it.
+    let cookie = seeded["cookie"].as_str().unwrap();
+    let res = app
+        .plain_client()
+        .get(app.url("/api/auth/get-session"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    let session: Value = res.json().await.unwrap();
+    assert_eq!(session["user"]["id"], seeded["userId"], "Better Auth's session is accepted");
+    assert_eq!(session["session"]["token"], seeded["sessionToken"]);
+
+    // Better Auth's scrypt hash verifies, and is upgraded to argon2id.
+    let res = app.browser().sign_in(email, password).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let user_id = seeded["userId"].as_str().unwrap();
+    let accounts = &app.service().repositories().accounts;
+    let stored = accounts.find_credential(user_id).await.unwrap().unwrap().password.unwrap();
+    assert!(stored.starts_with("$argon2id$"));
+    assert_eq!(app.browser().sign_in(email, password).await.status(), StatusCode::OK);
+
+    // New users land in the same tables.
+    let b = app.browser();
+    let res = b
+        .post(
+            "/api/auth/sign-up/email",
+            json!({"name": "New", "email": format!("new-{email}"), "password": "a-new-password"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    app.stop().await;
+}
