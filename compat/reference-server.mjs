@@ -37,6 +37,17 @@
 //   OAUTH_GITHUB=0           leave the github provider out
 //   OAUTH_CLIENT_ID / OAUTH_CLIENT_SECRET   mock-oidc client (default mock-oidc-client / mock-oidc-secret)
 //
+// Optional organization mode (see lib/org-options.mjs):
+//   ORG=1               adds the organization plugin with teams and dynamic access
+//                       control (ac = createAccessControl(defaultStatements), the
+//                       default roles owner/admin/member); with MAIL_OUTBOX_DIR also
+//                       sendInvitationEmail (outbox kind "invitation", accept link
+//                       ${origin of BETTER_AUTH_URL}/accept-invitation/<id>); with
+//                       MAIL_CALLBACK_LOG each invitation callback is logged too.
+//                       Adds tables (organization, member, invitation, team,
+//                       teamMember, organizationRole) and session columns.
+//                       Without it the server is configured exactly as before.
+//
 // Run it with NODE_ENV=development (or unset): under NODE_ENV=test Better Auth
 // silently disables its origin checks, which would hide CSRF behaviour.
 //
@@ -87,6 +98,16 @@ if (process.env.OAUTH_PROVIDER_URL) {
     `oauth provider: ${process.env.OAUTH_PROVIDER_URL}` +
       (process.env.OAUTH_ENCRYPT_TOKENS === "1" ? " (encryptOAuthTokens)" : ""),
   );
+}
+
+if (process.env.ORG === "1") {
+  const { withOrgOptions } = await import("./lib/org-options.mjs");
+  options = withOrgOptions(options, {
+    baseURL,
+    outboxDir: process.env.MAIL_OUTBOX_DIR || null,
+    callbackLog: process.env.MAIL_CALLBACK_LOG || null,
+  });
+  console.error(`organization plugin: teams, dynamic access control${process.env.MAIL_OUTBOX_DIR ? ", invitation mails" : ""}`);
 }
 
 // Create/upgrade Better Auth's own schema exactly like `npx @better-auth/cli migrate`.

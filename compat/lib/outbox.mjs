@@ -12,7 +12,9 @@
 //   keep names unique. Lexical order of the names is chronological order.
 // * The file holds ONE JSON object (UTF-8):
 //     {"to": "<address>", "subject": "...", "text": "...", "html": "...", "kind": "<kind>"}
-//   kind ∈ verification | password-reset | change-email-confirmation | delete-account | otp;
+//   kind ∈ verification | password-reset | change-email-confirmation | delete-account | otp | invitation;
+//   (invitation = organization plugin: the accept link is `${origin}/accept-invitation/<id>`,
+//   an app page, not an /api/auth URL);
 //   for kind "otp" also "otpType": "sign-in" | "email-verification" | "forget-password" | "change-email".
 // * `text` carries the link as a full absolute URL on its own line, or for OTP
 //   mails the code (6 digits) on its own line. Readers extract the first match
@@ -25,7 +27,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 
-export const MAIL_KINDS = ["verification", "password-reset", "change-email-confirmation", "delete-account", "otp"];
+export const MAIL_KINDS = ["verification", "password-reset", "change-email-confirmation", "delete-account", "otp", "invitation"];
 export const OTP_TYPES = ["sign-in", "email-verification", "forget-password", "change-email"];
 /** Names a reader considers: `<digits>-<token>.json`. */
 export const OUTBOX_FILE_RE = /^(\d+)-([0-9A-Za-z_-]+)\.json$/;
