@@ -8,6 +8,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_better_auth_core;
+mod m20261123_000002_organizations;
 mod schema;
 
 pub use sea_orm_migration::MigratorTrait;
@@ -17,7 +18,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_better_auth_core::Migration)]
+        vec![
+            Box::new(m20261123_000001_better_auth_core::Migration),
+            Box::new(m20261123_000002_organizations::Migration),
+        ]
     }
 }
 pub use sea_orm_migration::MigrationStatus;
@@ -28,5 +32,8 @@ pub use sea_orm_migration::sea_orm::DbErr;
 pub async fn missing_indexes(
     db: &sea_orm_migration::sea_orm::DatabaseConnection,
 ) -> Result<Vec<&'static str>, DbErr> {
-    m20261123_000001_better_auth_core::missing_indexes(&SchemaManager::new(db)).await
+    let manager = SchemaManager::new(db);
+    let mut missing = m20261123_000001_better_auth_core::missing_indexes(&manager).await?;
+    missing.extend(m20261123_000002_organizations::missing_indexes(&manager).await?);
+    Ok(missing)
 }

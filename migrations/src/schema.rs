@@ -12,6 +12,38 @@ pub(crate) struct TableDdl {
     pub sqlite: &'static str,
 }
 
+/// A column Better Auth's plugins add to an existing table.
+pub(crate) struct ColumnDdl {
+    pub table: &'static str,
+    pub name: &'static str,
+    pub postgres: &'static str,
+    pub mysql: &'static str,
+    pub sqlite: &'static str,
+}
+
+pub(crate) async fn add_column_if_missing(
+    manager: &SchemaManager<'_>,
+    column: &ColumnDdl,
+) -> Result<(), DbErr> {
+    if manager.has_column(column.table, column.name).await? {
+        return Ok(());
+    }
+    let backend = manager.get_database_backend();
+    let sql_type = match backend {
+        DatabaseBackend::Postgres => column.postgres,
+        DatabaseBackend::MySql => column.mysql,
+        _ => column.sqlite,
+    };
+    let sql = format!(
+        "ALTER TABLE {} ADD COLUMN {} {sql_type}",
+        quote(backend, column.table),
+        quote(backend, column.name)
+    );
+    execute(manager, &sql).await?;
+    tracing::info!(table = column.table, column = column.name, "column added");
+    Ok(())
+}
+
 /// An index; `mysql_columns` may carry prefix lengths (MySQL cannot index TEXT otherwise).
 pub(crate) struct IndexDdl {
     pub name: &'static str,

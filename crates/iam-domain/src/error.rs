@@ -170,6 +170,27 @@ pub enum AuthError {
     #[error("Change email with OTP is disabled")]
     ChangeEmailOtpDisabled,
 
+    // --- organizations -------------------------------------------------------------------
+    #[error("{}", .0.message())]
+    Org(crate::organization::OrgError, crate::organization::Refusal),
+    /// Unknown role names: `ROLE_NOT_FOUND: <roles>`. Better Auth sends no `code` on
+    /// invite-member and `ROLE_NOT_FOUND` on update-member-role.
+    #[error("{message}")]
+    OrgRoleNotFound { message: String, with_code: bool },
+    /// An organization refusal Better Auth sends with a message and no code.
+    #[error("{1}")]
+    OrgMessage(crate::organization::Refusal, &'static str),
+    /// An organization code sent with a message of its own (reject-invitation's
+    /// "Invitation not found!").
+    #[error("{2}")]
+    OrgCoded(crate::organization::Refusal, crate::organization::OrgError, &'static str),
+    /// An organization refusal Better Auth sends with an empty body.
+    #[error("{0:?}")]
+    OrgEmpty(crate::organization::Refusal),
+    /// A custom role would grant what its creator does not hold (403 with the list).
+    #[error("{}", .error.message())]
+    OrgMissingPermissions { error: crate::organization::OrgError, missing: Vec<String> },
+
     // --- throttling ----------------------------------------------------------------------
     #[error("Too many requests. Please try again later.")]
     TooManyRequests { retry_after_secs: u64 },
@@ -266,6 +287,13 @@ impl AuthError {
             InvalidToken => "INVALID_TOKEN",
             TokenExpired => "TOKEN_EXPIRED",
             Internal { code, .. } => code,
+            Org(error, _) | OrgCoded(_, error, _) | OrgMissingPermissions { error, .. } => {
+                error.code()
+            }
+            OrgMessage(..) | OrgEmpty(_) => return None,
+            OrgRoleNotFound { with_code, .. } => {
+                return with_code.then_some("ROLE_NOT_FOUND");
+            }
         })
     }
 
@@ -280,6 +308,14 @@ impl AuthError {
 }
 
 impl AuthError {
+    /// An organization error refused as `refusal`.
+    pub fn org(
+        error: crate::organization::OrgError,
+        refusal: crate::organization::Refusal,
+    ) -> Self {
+        Self::Org(error, refusal)
+    }
+
     /// An unexpected failure, reported as Better Auth's generic 500.
     pub fn unexpected(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self::internal("Internal Server Error", "INTERNAL_SERVER_ERROR", source)

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod error;
+pub mod organization;
 pub mod redact;
 pub mod repository;
 pub mod session;

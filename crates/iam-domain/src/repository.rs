@@ -199,4 +199,5 @@ pub struct Repositories {
     pub sessions: Arc<dyn SessionRepository>,
     pub accounts: Arc<dyn AccountRepository>,
     pub verifications: Arc<dyn VerificationRepository>,
+    pub organizations: Arc<dyn crate::organization::OrganizationRepository>,
 }

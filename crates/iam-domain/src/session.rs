@@ -21,6 +21,10 @@ pub struct Session {
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,
     pub user_id: String,
+    /// The organization the session works in (organization plugin); `null` when none.
+    pub active_organization_id: Option<String>,
+    /// The team the session works in (organization plugin with teams).
+    pub active_team_id: Option<String>,
 }
 
 impl Session {
@@ -74,6 +78,8 @@ mod tests {
             ip_address: None,
             user_agent: None,
             user_id: "u".into(),
+            active_organization_id: None,
+            active_team_id: None,
         }
     }
 

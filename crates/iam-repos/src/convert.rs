@@ -38,6 +38,8 @@ pub(crate) fn session_from_row(row: session::Model) -> Session {
         ip_address: row.ip_address,
         user_agent: row.user_agent,
         user_id: row.user_id,
+        active_organization_id: row.active_organization_id,
+        active_team_id: row.active_team_id,
     }
 }
 
@@ -51,6 +53,8 @@ pub(crate) fn session_to_row(session: &Session) -> session::ActiveModel {
         ip_address: Set(session.ip_address.clone()),
         user_agent: Set(session.user_agent.clone()),
         user_id: Set(session.user_id.clone()),
+        active_organization_id: Set(session.active_organization_id.clone()),
+        active_team_id: Set(session.active_team_id.clone()),
     }
 }
 

@@ -8,6 +8,7 @@ mod accounts;
 mod connect;
 mod convert;
 mod errors;
+mod organizations;
 mod sessions;
 mod users;
 mod verifications;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 pub use accounts::SeaOrmAccounts;
 pub use connect::{Backend, ConnectError, PoolSettings, backend_of, connect};
 use iam_domain::Repositories;
+pub use organizations::SeaOrmOrganizations;
 pub use sea_orm::DatabaseConnection;
 pub use sessions::SeaOrmSessions;
 pub use users::SeaOrmUsers;
@@ -28,6 +30,7 @@ pub fn repositories(db: DatabaseConnection) -> Repositories {
         users: Arc::new(SeaOrmUsers::new(db.clone())),
         sessions: Arc::new(SeaOrmSessions::new(db.clone())),
         accounts: Arc::new(SeaOrmAccounts::new(db.clone())),
-        verifications: Arc::new(SeaOrmVerifications::new(db)),
+        verifications: Arc::new(SeaOrmVerifications::new(db.clone())),
+        organizations: Arc::new(SeaOrmOrganizations::new(db)),
     }
 }

@@ -101,6 +101,7 @@ impl UserRepository for SeaOrmUsers {
             .exec(&txn)
             .await
             .repo()?;
+        crate::organizations::delete_user_memberships(&txn, id).await?;
         let deleted = user::Entity::delete_by_id(id).exec(&txn).await.repo()?;
         txn.commit().await.repo()?;
         Ok(deleted.rows_affected > 0)

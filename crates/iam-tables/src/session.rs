@@ -13,6 +13,9 @@ pub struct Model {
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,
     pub user_id: String,
+    /// Added by the organization migration (Better Auth's organization plugin).
+    pub active_organization_id: Option<String>,
+    pub active_team_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

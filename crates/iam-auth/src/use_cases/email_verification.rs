@@ -16,7 +16,7 @@ use crate::use_cases::mailing::{encode_component, human_duration};
 #[derive(Debug)]
 pub enum LinkOutcome {
     /// The address is verified. `session` is set when auto sign-in opened one.
-    Verified { user: User, session: Option<Session>, already: bool },
+    Verified { user: User, session: Option<Box<Session>>, already: bool },
     /// The current address approved a change of email; a link went to the new address.
     ChangeApproved,
     /// The email changed.
@@ -196,6 +196,6 @@ impl AuthService {
         } else {
             None
         };
-        Ok(LinkOutcome::Verified { user, session, already: false })
+        Ok(LinkOutcome::Verified { user, session: session.map(Box::new), already: false })
     }
 }

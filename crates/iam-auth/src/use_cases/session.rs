@@ -60,6 +60,8 @@ impl AuthService {
             ip_address: Some(client.ip_address.clone().unwrap_or_default()),
             user_agent: Some(client.user_agent.clone().unwrap_or_default()),
             user_id: user_id.to_owned(),
+            active_organization_id: None,
+            active_team_id: None,
         }
     }
 
