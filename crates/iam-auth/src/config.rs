@@ -33,6 +33,7 @@ pub struct AuthConfig {
     pub account_linking: crate::social::AccountLinkingConfig,
     /// Store provider tokens encrypted (`account.encryptOAuthTokens`).
     pub encrypt_oauth_tokens: bool,
+    pub organization: OrganizationConfig,
 }
 
 impl Default for AuthConfig {
@@ -54,6 +55,7 @@ impl Default for AuthConfig {
             mail_timeout: std::time::Duration::from_secs(10),
             account_linking: crate::social::AccountLinkingConfig::default(),
             encrypt_oauth_tokens: false,
+            organization: OrganizationConfig::default(),
         }
     }
 }
@@ -200,4 +202,88 @@ impl Default for EmailOtpConfig {
             change_email_verify_current: false,
         }
     }
+}
+
+/// The organization plugin's options, with Better Auth's defaults.
+#[derive(Debug, Clone)]
+pub struct OrganizationConfig {
+    /// Mounts the `/organization/*` routes.
+    pub enabled: bool,
+    /// `allowUserToCreateOrganization`.
+    pub allow_user_to_create: bool,
+    /// `organizationLimit`: organizations a user may belong to before creating another is
+    /// refused; `None` is unlimited.
+    pub organization_limit: Option<u64>,
+    /// `membershipLimit`: members per organization.
+    pub membership_limit: u64,
+    /// `invitationLimit`: pending invitations per organization.
+    pub invitation_limit: u64,
+    /// `invitationExpiresIn` (48 hours).
+    pub invitation_expires_in: Duration,
+    /// `cancelPendingInvitationsOnReInvite`.
+    pub cancel_pending_invitations_on_reinvite: bool,
+    /// `requireEmailVerificationOnInvitation`.
+    pub require_email_verification_on_invitation: bool,
+    /// `disableOrganizationDeletion`.
+    pub disable_deletion: bool,
+    /// `creatorRole`.
+    pub creator_role: String,
+    /// Link in invitation mails; `{id}` is replaced with the invitation id.
+    pub invitation_url: String,
+    pub teams: TeamsConfig,
+    pub dynamic_roles: DynamicRolesConfig,
+}
+
+impl Default for OrganizationConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            allow_user_to_create: true,
+            organization_limit: None,
+            membership_limit: 100,
+            invitation_limit: 100,
+            invitation_expires_in: Duration::hours(48),
+            cancel_pending_invitations_on_reinvite: false,
+            require_email_verification_on_invitation: false,
+            disable_deletion: false,
+            creator_role: "owner".to_owned(),
+            invitation_url: "http://localhost:3000/accept-invitation/{id}".to_owned(),
+            teams: TeamsConfig::default(),
+            dynamic_roles: DynamicRolesConfig::default(),
+        }
+    }
+}
+
+/// `organization({ teams })`.
+#[derive(Debug, Clone, Copy)]
+pub struct TeamsConfig {
+    pub enabled: bool,
+    /// `teams.defaultTeam.enabled`: a team named after the organization, with its creator.
+    pub default_team: bool,
+    /// `teams.maximumTeams`; `None` is unlimited.
+    pub maximum_teams: Option<u64>,
+    /// `teams.maximumMembersPerTeam`; `None` is unlimited.
+    pub maximum_members_per_team: Option<u64>,
+    /// `teams.allowRemovingAllTeams`.
+    pub allow_removing_all_teams: bool,
+}
+
+impl Default for TeamsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            default_team: true,
+            maximum_teams: None,
+            maximum_members_per_team: None,
+            allow_removing_all_teams: false,
+        }
+    }
+}
+
+/// `organization({ dynamicAccessControl })`: roles defined per organization at run time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DynamicRolesConfig {
+    pub enabled: bool,
+    /// `maximumRolesPerOrganization`; `None` is unlimited.
+    pub maximum_roles_per_organization: Option<u64>,
 }

@@ -39,6 +39,7 @@ pub struct AuthService {
     pub(crate) templates: Arc<MailTemplates>,
     pub(crate) providers: Arc<Providers>,
     pub(crate) token_cipher: TokenCipher,
+    pub(crate) access_control: Arc<iam_domain::organization::AccessControl>,
 }
 
 impl AuthService {
@@ -60,6 +61,7 @@ impl AuthService {
             templates: Arc::new(deps.templates),
             providers: Arc::new(deps.providers),
             token_cipher: TokenCipher::new(secret),
+            access_control: Arc::new(iam_domain::organization::AccessControl::default()),
         })
     }
 

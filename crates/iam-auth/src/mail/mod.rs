@@ -21,15 +21,17 @@ pub enum MailKind {
     ChangeEmailConfirmation,
     DeleteAccount,
     Otp,
+    Invitation,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 5] = [
+    pub const ALL: [MailKind; 6] = [
         Self::Verification,
         Self::PasswordReset,
         Self::ChangeEmailConfirmation,
         Self::DeleteAccount,
         Self::Otp,
+        Self::Invitation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +41,7 @@ impl MailKind {
             Self::ChangeEmailConfirmation => "change-email-confirmation",
             Self::DeleteAccount => "delete-account",
             Self::Otp => "otp",
+            Self::Invitation => "invitation",
         }
     }
 }

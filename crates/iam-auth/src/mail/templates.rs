@@ -54,6 +54,11 @@ fn default_template(kind: MailKind) -> Template {
             include_str!("../../templates/otp.txt"),
             include_str!("../../templates/otp.html"),
         ),
+        MailKind::Invitation => (
+            include_str!("../../templates/invitation.subject.txt"),
+            include_str!("../../templates/invitation.txt"),
+            include_str!("../../templates/invitation.html"),
+        ),
     };
     Template { subject: subject.trim().to_owned(), text: text.to_owned(), html: html.to_owned() }
 }

@@ -5,6 +5,7 @@ pub mod change_email;
 pub mod email_otp;
 pub mod email_verification;
 pub mod maintenance;
+pub mod organization;
 pub mod password_reset;
 pub mod profile;
 pub mod session;
