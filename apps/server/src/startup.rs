@@ -11,8 +11,8 @@ use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use iam_auth::config::{
-    ChangeEmailConfig, DeleteUserConfig, EmailOtpConfig, EmailVerificationConfig, OtpStorage,
-    PasswordResetConfig,
+    ChangeEmailConfig, DeleteUserConfig, DynamicRolesConfig, EmailOtpConfig,
+    EmailVerificationConfig, OrganizationConfig, OtpStorage, PasswordResetConfig, TeamsConfig,
 };
 use iam_auth::mail::{MailTemplates, Mailer};
 use iam_auth::origins::TrustedOrigins;
@@ -256,6 +256,7 @@ fn auth_config(settings: &Settings) -> AuthConfig {
             allow_unlinking_all: settings.social.allow_unlinking_all,
         },
         encrypt_oauth_tokens: settings.social.encrypt_tokens,
+        organization: organization_config(&settings.organization),
     }
 }
 
@@ -348,5 +349,32 @@ async fn sweep_periodically(service: AuthService) {
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "expiry sweep failed"),
         }
+    }
+}
+
+fn organization_config(o: &shared_env::OrganizationSettings) -> OrganizationConfig {
+    OrganizationConfig {
+        enabled: o.enabled,
+        allow_user_to_create: o.allow_user_to_create,
+        organization_limit: o.organization_limit,
+        membership_limit: o.membership_limit,
+        invitation_limit: o.invitation_limit,
+        invitation_expires_in: chrono::Duration::seconds(o.invitation_expires_in_secs),
+        cancel_pending_invitations_on_reinvite: o.cancel_pending_invitations_on_reinvite,
+        require_email_verification_on_invitation: o.require_email_verification_on_invitation,
+        disable_deletion: o.disable_deletion,
+        creator_role: o.creator_role.clone(),
+        invitation_url: o.invitation_url.clone(),
+        teams: TeamsConfig {
+            enabled: o.teams_enabled,
+            default_team: o.default_team,
+            maximum_teams: o.maximum_teams,
+            maximum_members_per_team: o.maximum_members_per_team,
+            allow_removing_all_teams: o.allow_removing_all_teams,
+        },
+        dynamic_roles: DynamicRolesConfig {
+            enabled: o.dynamic_roles_enabled,
+            maximum_roles_per_organization: o.maximum_roles_per_organization,
+        },
     }
 }

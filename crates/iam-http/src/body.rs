@@ -220,6 +220,44 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// `string | string[]` (roles, team ids); `None` when absent.
+    pub fn string_or_strings(&mut self, key: &str) -> Option<Vec<String>> {
+        match self.get(key) {
+            None => None,
+            Some(Value::String(s)) => Some(vec![s.clone()]),
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+                Some(items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            }
+            Some(_) => {
+                self.expected(key, "string");
+                None
+            }
+        }
+    }
+
+    /// `record<string, string[]>` (organization permissions); `None` when absent.
+    pub fn permissions(
+        &mut self,
+        key: &str,
+    ) -> Option<std::collections::BTreeMap<String, Vec<String>>> {
+        let map = self.optional_object(key)?;
+        let mut out = std::collections::BTreeMap::new();
+        for (resource, actions) in map {
+            match actions.as_array() {
+                Some(items) if items.iter().all(Value::is_string) => {
+                    let actions =
+                        items.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+                    out.insert(resource.clone(), actions);
+                }
+                _ => {
+                    self.issue(&format!("{key}.{resource}"), "Invalid input: expected array");
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
     /// An optional object, returned as is for the caller to read.
     pub fn optional_object(&mut self, key: &str) -> Option<&'a Map<String, Value>> {
         match self.get(key) {

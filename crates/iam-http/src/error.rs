@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use iam_domain::AuthError;
+use iam_domain::organization::Refusal;
 use serde::Serialize;
 
 /// An [`AuthError`] on its way out of a handler.
@@ -31,6 +32,29 @@ struct ErrorBody<'a> {
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<&'a str>,
+    #[serde(rename = "missingPermissions", skip_serializing_if = "Option::is_none")]
+    missing_permissions: Option<&'a [String]>,
+}
+
+impl<'a> ErrorBody<'a> {
+    fn of(err: &'a AuthError) -> Self {
+        let missing_permissions = match err {
+            AuthError::OrgMissingPermissions { missing, .. } => Some(missing.as_slice()),
+            _ => None,
+        };
+        Self { message: err.to_string(), code: err.code(), missing_permissions }
+    }
+}
+
+/// The status of an organization refusal.
+fn refusal_status(refusal: Refusal) -> StatusCode {
+    match refusal {
+        Refusal::Invalid => StatusCode::BAD_REQUEST,
+        Refusal::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Refusal::Forbidden => StatusCode::FORBIDDEN,
+        Refusal::NotFound => StatusCode::NOT_FOUND,
+        Refusal::NotImplemented => StatusCode::NOT_IMPLEMENTED,
+    }
 }
 
 /// The status Better Auth answers each error with.
@@ -89,6 +113,11 @@ pub fn status_of(err: &AuthError) -> StatusCode {
         | AccessTokenNotFound
         | CallbackUrlRequired => StatusCode::BAD_REQUEST,
         TooManyAttempts => StatusCode::FORBIDDEN,
+        Org(_, refusal) | OrgCoded(refusal, ..) | OrgMessage(refusal, _) | OrgEmpty(refusal) => {
+            refusal_status(*refusal)
+        }
+        OrgRoleNotFound { .. } => StatusCode::BAD_REQUEST,
+        OrgMissingPermissions { .. } => StatusCode::FORBIDDEN,
         UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         InvalidEmailOrPassword | Unauthorized => StatusCode::UNAUTHORIZED,
@@ -115,7 +144,7 @@ pub fn status_of(err: &AuthError) -> StatusCode {
 /// where Better Auth reports errors under another status (`/verify-email` answers 401).
 pub fn error_response_with_status(err: &AuthError, status: StatusCode) -> HttpResponse {
     tracing::debug!(error = %err, status = status.as_u16(), "request refused");
-    HttpResponse::build(status).json(ErrorBody { message: err.to_string(), code: err.code() })
+    HttpResponse::build(status).json(ErrorBody::of(err))
 }
 
 impl ResponseError for ApiError {
@@ -133,7 +162,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(status);
         match &self.0 {
             // Better Auth answers these with an empty JSON-typed body.
-            AuthError::DeleteUserDisabled | AuthError::UnauthorizedNoBody => {
+            AuthError::DeleteUserDisabled
+            | AuthError::UnauthorizedNoBody
+            | AuthError::OrgEmpty(_) => {
                 return response
                     .insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json")))
                     .finish();
@@ -148,6 +179,6 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        response.json(ErrorBody { message: self.0.to_string(), code: self.0.code() })
+        response.json(ErrorBody::of(&self.0))
     }
 }

@@ -62,6 +62,32 @@ pub struct Settings {
     pub mail: MailSettings,
     pub flows: FlowSettings,
     pub social: SocialSettings,
+    pub organization: OrganizationSettings,
+}
+
+/// The organization plugin (`ORGANIZATION_*`), Better Auth's defaults.
+#[derive(Debug, Clone)]
+pub struct OrganizationSettings {
+    pub enabled: bool,
+    pub allow_user_to_create: bool,
+    /// Organizations per user; `None` is unlimited.
+    pub organization_limit: Option<u64>,
+    pub membership_limit: u64,
+    pub invitation_limit: u64,
+    pub invitation_expires_in_secs: i64,
+    pub cancel_pending_invitations_on_reinvite: bool,
+    pub require_email_verification_on_invitation: bool,
+    pub disable_deletion: bool,
+    pub creator_role: String,
+    /// Link in invitation mails, `{id}` standing for the invitation id.
+    pub invitation_url: String,
+    pub teams_enabled: bool,
+    pub default_team: bool,
+    pub maximum_teams: Option<u64>,
+    pub maximum_members_per_team: Option<u64>,
+    pub allow_removing_all_teams: bool,
+    pub dynamic_roles_enabled: bool,
+    pub maximum_roles_per_organization: Option<u64>,
 }
 
 /// Social sign-in: providers and Better Auth's account-linking options.
@@ -353,6 +379,7 @@ impl Settings {
             );
         }
 
+        let organization = organization_settings(src, &mut p, &base_url);
         let settings = Self {
             environment,
             database,
@@ -373,6 +400,7 @@ impl Settings {
             mail: mail_settings(src, &mut p, environment),
             flows: flow_settings(src, &mut p),
             social: social_settings(src, &mut p),
+            organization,
         };
         p.finish(settings)
     }
@@ -525,6 +553,53 @@ fn flow_settings(src: &Source, p: &mut Problems) -> FlowSettings {
             "EMAIL_OTP_CHANGE_EMAIL_VERIFY_CURRENT",
             false,
         ),
+    }
+}
+
+fn organization_settings(src: &Source, p: &mut Problems, base_url: &Url) -> OrganizationSettings {
+    let mut optional_limit =
+        |key: &str| -> Option<u64> { src.get(key).map(|_| p.parse_positive(src, key, 1u64)) };
+    let organization_limit = optional_limit("ORGANIZATION_LIMIT");
+    let maximum_teams = optional_limit("ORGANIZATION_MAXIMUM_TEAMS");
+    let maximum_members_per_team = optional_limit("ORGANIZATION_MAXIMUM_MEMBERS_PER_TEAM");
+    let maximum_roles_per_organization = optional_limit("ORGANIZATION_MAXIMUM_ROLES");
+    let invitation_url = src.get("ORGANIZATION_INVITATION_URL").unwrap_or_else(|| {
+        format!("{}/accept-invitation/{{id}}", base_url.origin().ascii_serialization())
+    });
+    if !invitation_url.contains("{id}") {
+        p.push("ORGANIZATION_INVITATION_URL: must contain {id}".to_owned());
+    }
+    OrganizationSettings {
+        enabled: p.parse(src, "ORGANIZATION_ENABLED", true),
+        allow_user_to_create: p.parse(src, "ORGANIZATION_ALLOW_USER_TO_CREATE", true),
+        organization_limit,
+        membership_limit: p.parse_positive(src, "ORGANIZATION_MEMBERSHIP_LIMIT", 100),
+        invitation_limit: p.parse(src, "ORGANIZATION_INVITATION_LIMIT", 100),
+        invitation_expires_in_secs: p.parse_positive(
+            src,
+            "ORGANIZATION_INVITATION_EXPIRES_IN",
+            172_800,
+        ),
+        cancel_pending_invitations_on_reinvite: p.parse(
+            src,
+            "ORGANIZATION_CANCEL_PENDING_INVITATIONS_ON_REINVITE",
+            false,
+        ),
+        require_email_verification_on_invitation: p.parse(
+            src,
+            "ORGANIZATION_REQUIRE_EMAIL_VERIFICATION_ON_INVITATION",
+            false,
+        ),
+        disable_deletion: p.parse(src, "ORGANIZATION_DISABLE_DELETION", false),
+        creator_role: src.get("ORGANIZATION_CREATOR_ROLE").unwrap_or_else(|| "owner".to_owned()),
+        invitation_url,
+        teams_enabled: p.parse(src, "ORGANIZATION_TEAMS_ENABLED", false),
+        default_team: p.parse(src, "ORGANIZATION_DEFAULT_TEAM", true),
+        maximum_teams,
+        maximum_members_per_team,
+        allow_removing_all_teams: p.parse(src, "ORGANIZATION_ALLOW_REMOVING_ALL_TEAMS", false),
+        dynamic_roles_enabled: p.parse(src, "ORGANIZATION_DYNAMIC_ROLES_ENABLED", false),
+        maximum_roles_per_organization,
     }
 }
 

@@ -14,7 +14,12 @@ use serde_json::{Value, json};
 use crate::db_tests;
 use crate::helpers::{Backend, ORIGIN, SECRET, TestApp};
 
-db_tests!(official_client_full_flow, official_client_email_flows, official_client_social_flows);
+db_tests!(
+    official_client_full_flow,
+    official_client_email_flows,
+    official_client_social_flows,
+    official_client_organization_flow,
+);
 
 mod adopts_better_auth_database {
     use super::*;
@@ -106,6 +111,37 @@ async fn official_client_email_flows(backend: Backend) {
     let output = run_node(&dir, "email-flow.mjs", &env).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(&outbox);
+}
+
+/// `compat/org-flow.mjs` (also validated against a real Better Auth with its organization
+/// plugin, teams and dynamic access control): organizations, invitations by mail, members,
+/// roles, teams and custom roles through the official `organizationClient`.
+async fn official_client_organization_flow(backend: Backend) {
+    let Some(dir) = harness() else { return };
+    let outbox = std::env::temp_dir()
+        .join(format!("iam-org-outbox-{}", iam_auth::crypto::random_alphanumeric(8)));
+    let outbox_str = outbox.display().to_string();
+    let app = TestApp::spawn_public(
+        backend,
+        &[
+            ("BETTER_AUTH_TRUSTED_ORIGINS", "http://127.0.0.1:*"),
+            ("MAIL_OUTBOX_DIR", &outbox_str),
+            ("ORGANIZATION_TEAMS_ENABLED", "true"),
+            ("ORGANIZATION_DYNAMIC_ROLES_ENABLED", "true"),
+        ],
+    )
+    .await;
+    let env = [
+        ("BASE_URL", app.base.as_str()),
+        ("MAIL_OUTBOX_DIR", &outbox_str),
+        ("BETTER_AUTH_SECRET", SECRET),
+    ];
+    let output = run_node(&dir, "org-flow.mjs", &env).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}\n{stderr}");
     app.stop().await;
     let _ = std::fs::remove_dir_all(&outbox);
 }

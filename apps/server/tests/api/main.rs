@@ -18,6 +18,7 @@ mod compat;
 mod email;
 mod email_otp;
 mod migrations;
+mod organization;
 mod security;
 mod session;
 mod sign_in;

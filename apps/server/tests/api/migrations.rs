@@ -1,5 +1,6 @@
 use iam_server::migrate;
 use sea_orm::{ConnectionTrait, Statement};
+use serde_json::json;
 
 use crate::db_tests;
 use crate::helpers::{Backend, TestApp, unique_email};
@@ -22,17 +23,34 @@ async fn migrations_are_idempotent_and_complete(backend: Backend) {
 async fn rolling_back_keeps_tables_that_hold_data(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let email = unique_email("keep");
-    app.browser().sign_up(&email).await;
+    let browser = app.browser();
+    browser.sign_up(&email).await;
+    let res = browser
+        .post("/api/auth/organization/create", json!({"name": "Kept", "slug": "kept"}))
+        .await;
+    assert_eq!(res.status(), 200);
 
-    migrate::down(app.db(), 1).await.unwrap();
+    // Both migrations: the organization tables that hold rows stay, the empty ones go.
+    migrate::down(app.db(), 2).await.unwrap();
     let users = &app.service().repositories().users;
     assert!(users.find_by_email(&email).await.unwrap().is_some(), "user data survives a rollback");
+    let orgs = &app.service().repositories().organizations;
+    assert!(orgs.find_by_slug("kept").await.unwrap().is_some(), "organizations survive too");
+    let backend = app.db().get_database_backend();
+    let probe = match backend {
+        sea_orm::DatabaseBackend::MySql => "SELECT COUNT(*) FROM `organizationRole`",
+        _ => "SELECT COUNT(*) FROM \"organizationRole\"",
+    };
+    let probe = app.db().query_one_raw(Statement::from_string(backend, probe)).await;
+    assert!(probe.is_err(), "an empty table is dropped");
     let missing = iam_migrations::missing_indexes(app.db()).await.unwrap();
     assert!(missing.contains(&"session_expiresAt_idx"), "{missing:?}");
 
     migrate::up(app.db()).await.unwrap();
     assert!(iam_migrations::missing_indexes(app.db()).await.unwrap().is_empty());
     assert!(users.find_by_email(&email).await.unwrap().is_some());
+    let full = browser.get("/api/auth/organization/get-full-organization").await;
+    assert_eq!(full.json::<serde_json::Value>().await.unwrap()["slug"], "kept");
     app.stop().await;
 }
 

@@ -5,6 +5,7 @@ mod account;
 mod email;
 mod email_otp;
 mod meta;
+mod organization;
 mod password;
 mod session;
 mod sign_in;
@@ -39,8 +40,9 @@ fn otp_resource(path: &str, route: Route) -> actix_web::Resource {
 
 /// Mounts every auth route under [`BASE_PATH`].
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    let scope = organization::configure(web::scope(BASE_PATH));
     cfg.service(
-        web::scope(BASE_PATH)
+        scope
             .service(resource("/sign-up/email", web::post().to(sign_up::sign_up_email)))
             .service(resource("/sign-in/email", web::post().to(sign_in::sign_in_email)))
             .service(resource("/sign-out", web::post().to(session::sign_out)))
