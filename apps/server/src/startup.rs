@@ -365,6 +365,7 @@ fn organization_config(o: &shared_env::OrganizationSettings) -> OrganizationConf
         disable_deletion: o.disable_deletion,
         creator_role: o.creator_role.clone(),
         invitation_url: o.invitation_url.clone(),
+        personal_organization: o.personal_organization,
         teams: TeamsConfig {
             enabled: o.teams_enabled,
             default_team: o.default_team,

@@ -230,6 +230,9 @@ pub struct OrganizationConfig {
     pub creator_role: String,
     /// Link in invitation mails; `{id}` is replaced with the invitation id.
     pub invitation_url: String,
+    /// The seed's policy: every new user gets a personal organization, created in the same
+    /// transaction as the user, and it is active on their new sessions.
+    pub personal_organization: bool,
     pub teams: TeamsConfig,
     pub dynamic_roles: DynamicRolesConfig,
 }
@@ -248,6 +251,7 @@ impl Default for OrganizationConfig {
             disable_deletion: false,
             creator_role: "owner".to_owned(),
             invitation_url: "http://localhost:3000/accept-invitation/{id}".to_owned(),
+            personal_organization: false,
             teams: TeamsConfig::default(),
             dynamic_roles: DynamicRolesConfig::default(),
         }

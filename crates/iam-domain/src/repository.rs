@@ -9,6 +9,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use crate::organization::repository::NewOrganization;
 use crate::{Account, Session, User, UserPatch, Verification};
 
 #[derive(Debug, thiserror::Error)]
@@ -31,9 +32,15 @@ pub trait UserRepository: Send + Sync {
         &self,
         email: &str,
     ) -> RepoResult<Option<(User, Option<Account>)>>;
-    /// Inserts a user and its first account in one transaction.
-    /// A taken email yields [`RepoError::Conflict`] and writes nothing.
-    async fn create_with_account(&self, user: &User, account: &Account) -> RepoResult<()>;
+    /// Inserts a user, its first account and (with the personal-organization policy) its
+    /// organization, in one transaction. A taken email yields [`RepoError::Conflict`] and
+    /// writes nothing.
+    async fn create_with_account(
+        &self,
+        user: &User,
+        account: &Account,
+        organization: Option<&NewOrganization>,
+    ) -> RepoResult<()>;
     /// Applies a profile patch; returns whether the user exists.
     async fn update_profile(
         &self,
@@ -43,8 +50,9 @@ pub trait UserRepository: Send + Sync {
     ) -> RepoResult<bool>;
     /// Deletes the user with its sessions and accounts in one transaction.
     async fn delete(&self, id: &str) -> RepoResult<bool>;
-    /// Inserts a user without any account (passwordless sign-up).
-    async fn create(&self, user: &User) -> RepoResult<()>;
+    /// Inserts a user without any account (passwordless sign-up), with its personal
+    /// organization if given, in one transaction.
+    async fn create(&self, user: &User, organization: Option<&NewOrganization>) -> RepoResult<()>;
     async fn set_email_verified(
         &self,
         id: &str,

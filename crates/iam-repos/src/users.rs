@@ -1,5 +1,6 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use iam_domain::organization::repository::NewOrganization;
 use iam_domain::{Account, CREDENTIAL_PROVIDER_ID, RepoResult, User, UserPatch, UserRepository};
 use iam_tables::{account, session, user};
 use sea_orm::{
@@ -58,13 +59,21 @@ impl UserRepository for SeaOrmUsers {
         Ok(row.map(|(u, a)| (user_from_row(u), a.map(account_from_row))))
     }
 
-    async fn create_with_account(&self, user: &User, account: &Account) -> RepoResult<()> {
+    async fn create_with_account(
+        &self,
+        user: &User,
+        account: &Account,
+        organization: Option<&NewOrganization>,
+    ) -> RepoResult<()> {
         let txn = self.db.begin().await.repo()?;
         user::Entity::insert(user_to_row(user)).exec_without_returning(&txn).await.repo()?;
         account::Entity::insert(account_to_row(account))
             .exec_without_returning(&txn)
             .await
             .repo()?;
+        if let Some(organization) = organization {
+            crate::organizations::insert_organization(&txn, organization).await?;
+        }
         txn.commit().await.repo()
     }
 
@@ -107,9 +116,18 @@ impl UserRepository for SeaOrmUsers {
         Ok(deleted.rows_affected > 0)
     }
 
-    async fn create(&self, user: &User) -> RepoResult<()> {
-        user::Entity::insert(user_to_row(user)).exec_without_returning(&self.db).await.repo()?;
-        Ok(())
+    async fn create(&self, user: &User, organization: Option<&NewOrganization>) -> RepoResult<()> {
+        let Some(organization) = organization else {
+            user::Entity::insert(user_to_row(user))
+                .exec_without_returning(&self.db)
+                .await
+                .repo()?;
+            return Ok(());
+        };
+        let txn = self.db.begin().await.repo()?;
+        user::Entity::insert(user_to_row(user)).exec_without_returning(&txn).await.repo()?;
+        crate::organizations::insert_organization(&txn, organization).await?;
+        txn.commit().await.repo()
     }
 
     async fn set_email_verified(

@@ -81,6 +81,8 @@ pub struct OrganizationSettings {
     pub creator_role: String,
     /// Link in invitation mails, `{id}` standing for the invitation id.
     pub invitation_url: String,
+    /// `ORGANIZATION_PERSONAL`: every new user gets an organization of their own.
+    pub personal_organization: bool,
     pub teams_enabled: bool,
     pub default_team: bool,
     pub maximum_teams: Option<u64>,
@@ -593,6 +595,7 @@ fn organization_settings(src: &Source, p: &mut Problems, base_url: &Url) -> Orga
         disable_deletion: p.parse(src, "ORGANIZATION_DISABLE_DELETION", false),
         creator_role: src.get("ORGANIZATION_CREATOR_ROLE").unwrap_or_else(|| "owner".to_owned()),
         invitation_url,
+        personal_organization: p.parse(src, "ORGANIZATION_PERSONAL", false),
         teams_enabled: p.parse(src, "ORGANIZATION_TEAMS_ENABLED", false),
         default_team: p.parse(src, "ORGANIZATION_DEFAULT_TEAM", true),
         maximum_teams,

@@ -39,6 +39,24 @@ mod adopts_better_auth_database {
     }
 }
 
+mod adopts_better_auth_organization_database {
+    use super::*;
+
+    #[tokio::test]
+    async fn postgres() {
+        if let Some(backend) = Backend::postgres() {
+            adopt_organizations_created_by_better_auth(backend).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn mysql() {
+        if let Some(backend) = Backend::mysql() {
+            adopt_organizations_created_by_better_auth(backend).await;
+        }
+    }
+}
+
 /// The harness directory, when Node and its packages are installed.
 pub fn harness() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../compat");
@@ -240,5 +258,89 @@ async fn adopt_database_created_by_better_auth(backend: Backend) {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+    app.stop().await;
+}
+
+/// A database where Better Auth's organization plugin (teams, dynamic access control)
+/// created the schema, an organization, a member with a custom role, teams and a pending
+/// invitation: this server reads all of it, with Better Auth's sessions still active in it.
+async fn adopt_organizations_created_by_better_auth(backend: Backend) {
+    let Some(dir) = harness() else { return };
+    let url = backend.fresh_database().await;
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("BETTER_AUTH_SECRET", SECRET),
+        ("BETTER_AUTH_URL", ORIGIN),
+        ("ORG", "1"),
+    ];
+    let output = run_node(&dir, "seed-better-auth.mjs", &env).await;
+    let seeded: Value = serde_json::from_slice(&output.stdout).expect("seed output is JSON");
+    let org = &seeded["org"];
+    let app = TestApp::spawn_on(
+        &url,
+        &[("ORGANIZATION_TEAMS_ENABLED", "true"), ("ORGANIZATION_DYNAMIC_ROLES_ENABLED", "true")],
+    )
+    .await;
+    assert!(iam_migrations::missing_indexes(app.db()).await.unwrap().is_empty());
+    let client = app.plain_client();
+    let get = |cookie: &str, path: &str| {
+        client.get(app.url(path)).header("cookie", cookie.to_owned()).send()
+    };
+    let owner = seeded["cookie"].as_str().unwrap();
+    let member = org["member"]["cookie"].as_str().unwrap();
+
+    // Better Auth's sessions keep their active organization and team.
+    let session: Value = get(owner, "/api/auth/get-session").await.unwrap().json().await.unwrap();
+    assert_eq!(session["session"]["activeOrganizationId"], org["organizationId"]);
+    assert_eq!(session["session"]["activeTeamId"], org["defaultTeamId"]);
+
+    let full: Value = get(owner, "/api/auth/organization/get-full-organization")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(full["slug"], "seeded-org");
+    assert_eq!(full["metadata"], "{\"plan\":\"pro\"}");
+    let mut roles: Vec<&str> =
+        full["members"].as_array().unwrap().iter().map(|m| m["role"].as_str().unwrap()).collect();
+    roles.sort_unstable();
+    assert_eq!(roles, ["member,auditor", "owner"]);
+    let statuses: Vec<&str> = full["invitations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.contains(&"pending") && statuses.contains(&"accepted"), "{statuses:?}");
+    assert_eq!(full["teams"].as_array().unwrap().len(), 2);
+
+    // The member's custom role, stored by Better Auth, grants what it granted there.
+    let res = client
+        .post(app.url("/api/auth/organization/has-permission"))
+        .header("cookie", member)
+        .header("origin", ORIGIN)
+        .json(&json!({"permissions": {"member": ["update"]}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap(), json!({"error": null, "success": true}));
+    let teams: Value =
+        get(member, "/api/auth/organization/list-user-teams").await.unwrap().json().await.unwrap();
+    assert_eq!(teams[0]["id"], org["teamId"]);
+    let listed: Value =
+        get(owner, "/api/auth/organization/list-roles").await.unwrap().json().await.unwrap();
+    assert_eq!(listed[0]["permission"]["member"], json!(["update"]));
+
+    // Writes land in Better Auth's tables: the pending invitation is canceled here.
+    let res = client
+        .post(app.url("/api/auth/organization/cancel-invitation"))
+        .header("cookie", owner)
+        .header("origin", ORIGIN)
+        .json(&json!({"invitationId": org["pendingInvitationId"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "canceled");
     app.stop().await;
 }

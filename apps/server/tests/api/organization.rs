@@ -19,6 +19,7 @@ db_tests!(
     teams_and_the_active_team,
     custom_roles,
     bad_input_and_switches,
+    personal_organization_policy,
 );
 
 const TEAMS: (&str, &str) = ("ORGANIZATION_TEAMS_ENABLED", "true");
@@ -582,4 +583,29 @@ async fn bad_input_and_switches(backend: Backend) {
 /// A second app on a fresh SQLite file (switch tests need no particular backend).
 fn backend_again() -> Backend {
     Backend::Sqlite
+}
+
+/// `ORGANIZATION_PERSONAL`: sign-up creates the user's own organization (same transaction)
+/// and every new session starts in it, until the user leaves it.
+async fn personal_organization_policy(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("ORGANIZATION_PERSONAL", "true")]).await;
+    let browser = app.browser();
+    let email = unique_email("personal");
+    let signed_up = browser.sign_up(&email).await;
+    let user_id = signed_up["user"]["id"].as_str().unwrap();
+    let orgs = json_of(browser.get("/api/auth/organization/list").await).await;
+    assert_eq!(orgs.as_array().unwrap().len(), 1, "{orgs}");
+    let personal = &orgs[0];
+    assert_eq!(personal["slug"], format!("personal-{user_id}"));
+    assert_eq!(personal["metadata"], "{\"personal\":true}");
+    let personal_id = personal["id"].as_str().unwrap();
+    assert_eq!(browser.session().await["session"]["activeOrganizationId"], personal_id);
+    let me = json_of(browser.get("/api/auth/organization/get-active-member").await).await;
+    assert_eq!(me["role"], "owner");
+
+    // A second device signs in straight into it.
+    let other = app.browser();
+    assert_eq!(other.sign_in(&email, crate::helpers::PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(other.session().await["session"]["activeOrganizationId"], personal_id);
+    app.stop().await;
 }

@@ -228,7 +228,8 @@ impl AuthService {
                     created_at: now,
                     updated_at: now,
                 };
-                match self.repos.users.create(&user).await {
+                let personal = self.personal_organization(&user);
+                match self.repos.users.create(&user, personal.as_ref()).await {
                     Err(RepoError::Conflict) => return Err(AuthError::InvalidOtp),
                     other => other.map_err(|e| {
                         AuthError::internal("Failed to create user", "FAILED_TO_CREATE_USER", e)

@@ -33,7 +33,10 @@ impl AuthService {
         remember: bool,
         client: &ClientInfo,
     ) -> Result<Session, AuthError> {
-        let session = self.new_session(user_id, remember, client);
+        let mut session = self.new_session(user_id, remember, client);
+        if self.config.organization.personal_organization {
+            session.active_organization_id = self.personal_organization_id(user_id).await?;
+        }
         self.repos.sessions.create(&session).await.map_err(|e| {
             AuthError::internal("Failed to create session", "FAILED_TO_CREATE_SESSION", e)
         })?;

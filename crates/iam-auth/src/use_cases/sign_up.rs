@@ -61,7 +61,8 @@ impl AuthService {
             updated_at: now,
         };
         let account = Account::credential(generate_id(), &user.id, hash, now);
-        match self.repos.users.create_with_account(&user, &account).await {
+        let personal = self.personal_organization(&user);
+        match self.repos.users.create_with_account(&user, &account, personal.as_ref()).await {
             Ok(()) => {}
             Err(RepoError::Conflict) if conceal_duplicates => {
                 return Ok(self.look_alike_sign_up(&input));

@@ -366,7 +366,8 @@ impl AuthService {
             updated_at: now,
         };
         let account = self.oauth_account(&user.id, provider, profile, tokens, now);
-        match repos.users.create_with_account(&user, &account).await {
+        let personal = self.personal_organization(&user);
+        match repos.users.create_with_account(&user, &account, personal.as_ref()).await {
             Ok(()) => Ok((user, true)),
             Err(RepoError::Conflict) => Err("account_not_linked"),
             Err(_) => Err("unable_to_create_user"),

@@ -78,6 +78,28 @@ async fn adjust_member_count(
     Ok(())
 }
 
+/// The writes of a new organization, inside the caller's transaction (also used when a
+/// user and their personal organization are created together).
+pub(crate) async fn insert_organization(
+    conn: &impl ConnectionTrait,
+    new: &NewOrganization,
+) -> RepoResult<()> {
+    organization::Entity::insert(organization_to_row(&new.organization))
+        .exec_without_returning(conn)
+        .await
+        .repo()?;
+    member::Entity::insert(member_to_row(&new.owner)).exec_without_returning(conn).await.repo()?;
+    if let Some((team, team_member)) = &new.default_team {
+        team::Entity::insert(team_to_row(team, 0)).exec_without_returning(conn).await.repo()?;
+        insert_team_member(conn, team_member).await?;
+    }
+    if let Some(token) = &new.activate_on {
+        let team_id = new.default_team.as_ref().map(|(t, _)| t.id.as_str());
+        set_session_active(conn, token, Some(&new.organization.id), team_id).await?;
+    }
+    Ok(())
+}
+
 /// Removes a user's memberships, team memberships and sent invitations (before the user
 /// row goes, inside the caller's transaction).
 pub(crate) async fn delete_user_memberships(
@@ -143,22 +165,7 @@ impl OrganizationRepository for SeaOrmOrganizations {
 
     async fn create(&self, new: &NewOrganization) -> RepoResult<()> {
         let txn = self.db.begin().await.repo()?;
-        organization::Entity::insert(organization_to_row(&new.organization))
-            .exec_without_returning(&txn)
-            .await
-            .repo()?;
-        member::Entity::insert(member_to_row(&new.owner))
-            .exec_without_returning(&txn)
-            .await
-            .repo()?;
-        if let Some((team, team_member)) = &new.default_team {
-            team::Entity::insert(team_to_row(team, 0)).exec_without_returning(&txn).await.repo()?;
-            insert_team_member(&txn, team_member).await?;
-        }
-        if let Some(token) = &new.activate_on {
-            let team_id = new.default_team.as_ref().map(|(t, _)| t.id.as_str());
-            set_session_active(&txn, token, Some(&new.organization.id), team_id).await?;
-        }
+        insert_organization(&txn, new).await?;
         txn.commit().await.repo()
     }
 

@@ -328,3 +328,48 @@ impl AuthService {
         Ok(self.orgs().list_for_user(&caller.user.id).await?)
     }
 }
+
+/// The slug of a user's personal organization: unique because user ids are.
+fn personal_slug(user_id: &str) -> String {
+    format!("personal-{user_id}")
+}
+
+impl AuthService {
+    /// With the personal-organization policy, the organization a new user gets (written in
+    /// the same transaction as the user).
+    pub(crate) fn personal_organization(&self, user: &iam_domain::User) -> Option<NewOrganization> {
+        let config = &self.config.organization;
+        if !config.enabled || !config.personal_organization {
+            return None;
+        }
+        let now = self.clock.now();
+        let organization = Organization {
+            id: generate_id(),
+            name: user.name.clone(),
+            slug: personal_slug(&user.id),
+            logo: None,
+            created_at: now,
+            metadata: Some(r#"{"personal":true}"#.to_owned()),
+        };
+        let owner = Member {
+            id: generate_id(),
+            organization_id: organization.id.clone(),
+            user_id: user.id.clone(),
+            role: config.creator_role.clone(),
+            created_at: now,
+        };
+        Some(NewOrganization { organization, owner, default_team: None, activate_on: None })
+    }
+
+    /// The user's personal organization, if they still belong to it: new sessions start in it.
+    pub(crate) async fn personal_organization_id(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<String>, AuthError> {
+        let Some(organization) = self.orgs().find_by_slug(&personal_slug(user_id)).await? else {
+            return Ok(None);
+        };
+        let member = self.orgs().find_member(&organization.id, user_id).await?;
+        Ok(member.map(|_| organization.id))
+    }
+}
