@@ -83,6 +83,13 @@ pub struct Authenticated {
     pub user: User,
 }
 
+impl Authenticated {
+    /// The caller as the organization use cases take it.
+    pub fn caller(&self) -> iam_auth::use_cases::organization::Caller<'_> {
+        iam_auth::use_cases::organization::Caller { session: &self.session, user: &self.user }
+    }
+}
+
 impl FromRequest for Authenticated {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;

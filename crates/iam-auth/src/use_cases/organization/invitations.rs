@@ -42,18 +42,14 @@ impl AuthService {
             return Err(AuthError::InvalidEmail);
         }
         let inviter = self
-            .orgs()
-            .find_member(&organization_id, &caller.user.id)
-            .await?
-            .ok_or_else(|| invalid(OrgError::MemberNotFound))?;
-        self.require_permission(
-            &inviter,
-            "invitation",
-            "create",
-            OrgError::NotAllowedToInvite,
-            Refusal::Forbidden,
-        )
-        .await?;
+            .member_allowed_to(
+                &organization_id,
+                &caller.user.id,
+                (OrgError::MemberNotFound, Refusal::Invalid),
+                ("invitation", "create"),
+                OrgError::NotAllowedToInvite,
+            )
+            .await?;
         let roles = normalize_roles(&input.roles);
         if roles.is_empty() {
             return Err(invalid(OrgError::RoleNotFound));
@@ -363,17 +359,12 @@ impl AuthService {
             .find_invitation(invitation_id)
             .await?
             .ok_or_else(|| invalid(OrgError::InvitationNotFound))?;
-        let me = self
-            .orgs()
-            .find_member(&invitation.organization_id, &caller.user.id)
-            .await?
-            .ok_or_else(|| invalid(OrgError::MemberNotFound))?;
-        self.require_permission(
-            &me,
-            "invitation",
-            "cancel",
+        self.member_allowed_to(
+            &invitation.organization_id,
+            &caller.user.id,
+            (OrgError::MemberNotFound, Refusal::Invalid),
+            ("invitation", "cancel"),
             OrgError::NotAllowedToCancelInvitation,
-            Refusal::Forbidden,
         )
         .await?;
         // Only a pending invitation can be withdrawn; an answered one keeps its answer.

@@ -125,6 +125,25 @@ impl AuthService {
         }
     }
 
+    /// The caller's membership, allowed `resource:action`: Better Auth's two refusals in its
+    /// order (not a member as `not_member`, then `denied` as 403).
+    pub(crate) async fn member_allowed_to(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+        not_member: (OrgError, Refusal),
+        (resource, action): (&str, &str),
+        denied: OrgError,
+    ) -> Result<Member, AuthError> {
+        let member = self
+            .orgs()
+            .find_member(organization_id, user_id)
+            .await?
+            .ok_or_else(|| refuse(not_member.0, not_member.1))?;
+        self.require_permission(&member, resource, action, denied, Refusal::Forbidden).await?;
+        Ok(member)
+    }
+
     /// Role names no predefined or custom role of the organization answers to.
     pub(crate) async fn unknown_roles(
         &self,

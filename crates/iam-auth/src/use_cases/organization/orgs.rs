@@ -129,17 +129,13 @@ impl AuthService {
     ) -> Result<Organization, AuthError> {
         let id = target_org(organization_id, caller.session)
             .ok_or_else(|| invalid(OrgError::OrganizationNotFound))?;
-        let member = self
-            .orgs()
-            .find_member(&id, &caller.user.id)
-            .await?
-            .ok_or_else(|| invalid(OrgError::UserNotMember))?;
-        self.require_permission(
-            &member,
-            "organization",
-            "update",
+        let not_member = (OrgError::UserNotMember, Refusal::Invalid);
+        self.member_allowed_to(
+            &id,
+            &caller.user.id,
+            not_member,
+            ("organization", "update"),
             OrgError::NotAllowedToUpdateOrganization,
-            Refusal::Forbidden,
         )
         .await?;
         if let Some(slug) = &patch.slug
@@ -180,17 +176,13 @@ impl AuthService {
         if organization_id.is_empty() {
             return Err(invalid(OrgError::OrganizationNotFound));
         }
-        let member = self
-            .orgs()
-            .find_member(organization_id, &caller.user.id)
-            .await?
-            .ok_or_else(|| invalid(OrgError::UserNotMember))?;
-        self.require_permission(
-            &member,
-            "organization",
-            "delete",
+        let not_member = (OrgError::UserNotMember, Refusal::Invalid);
+        self.member_allowed_to(
+            organization_id,
+            &caller.user.id,
+            not_member,
+            ("organization", "delete"),
             OrgError::NotAllowedToDeleteOrganization,
-            Refusal::Forbidden,
         )
         .await?;
         let organization = self

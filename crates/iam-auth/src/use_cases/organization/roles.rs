@@ -30,18 +30,17 @@ impl RoleView {
 }
 
 impl AuthService {
-    async fn role_member(
+    /// The caller's membership allowed `ac:<action>` (the role routes' two refusals).
+    async fn role_member_allowed(
         &self,
         caller: Caller<'_>,
         organization_id: &str,
+        action: &str,
+        denied: OrgError,
     ) -> Result<Member, AuthError> {
-        self.membership(
-            organization_id,
-            &caller.user.id,
-            OrgError::NotAMemberOfThisOrganization,
-            Refusal::Forbidden,
-        )
-        .await
+        let not_member = (OrgError::NotAMemberOfThisOrganization, Refusal::Forbidden);
+        self.member_allowed_to(organization_id, &caller.user.id, not_member, ("ac", action), denied)
+            .await
     }
 
     /// Refuses a grant with unknown resources, or with actions the member does not hold.
@@ -89,15 +88,14 @@ impl AuthService {
         if self.access().is_predefined(&name) {
             return Err(invalid(OrgError::RoleNameTaken));
         }
-        let me = self.role_member(caller, &organization_id).await?;
-        self.require_permission(
-            &me,
-            "ac",
-            "create",
-            OrgError::NotAllowedToCreateRole,
-            Refusal::Forbidden,
-        )
-        .await?;
+        let me = self
+            .role_member_allowed(
+                caller,
+                &organization_id,
+                "create",
+                OrgError::NotAllowedToCreateRole,
+            )
+            .await?;
         if let Some(max) = self.config.organization.dynamic_roles.maximum_roles_per_organization
             && self.orgs().count_roles(&organization_id).await? >= max
         {
@@ -129,15 +127,14 @@ impl AuthService {
     ) -> Result<RoleView, AuthError> {
         let organization_id = target_org(organization_id, caller.session)
             .ok_or_else(|| invalid(OrgError::NoActiveOrganization))?;
-        let me = self.role_member(caller, &organization_id).await?;
-        self.require_permission(
-            &me,
-            "ac",
-            "update",
-            OrgError::NotAllowedToUpdateRole,
-            Refusal::Forbidden,
-        )
-        .await?;
+        let me = self
+            .role_member_allowed(
+                caller,
+                &organization_id,
+                "update",
+                OrgError::NotAllowedToUpdateRole,
+            )
+            .await?;
         let mut stored = self.find_role(&organization_id, &role).await?;
         if let Some(permission) = &permission {
             self.check_grant(&me, permission, OrgError::NotAllowedToUpdateRole).await?;
@@ -168,13 +165,11 @@ impl AuthService {
     ) -> Result<(), AuthError> {
         let organization_id = target_org(organization_id, caller.session)
             .ok_or_else(|| invalid(OrgError::NoActiveOrganization))?;
-        let me = self.role_member(caller, &organization_id).await?;
-        self.require_permission(
-            &me,
-            "ac",
+        self.role_member_allowed(
+            caller,
+            &organization_id,
             "delete",
             OrgError::NotAllowedToDeleteRole,
-            Refusal::Forbidden,
         )
         .await?;
         if let RoleRef::Name(name) = &role
@@ -197,15 +192,8 @@ impl AuthService {
     ) -> Result<Vec<RoleView>, AuthError> {
         let organization_id = target_org(organization_id, caller.session)
             .ok_or_else(|| invalid(OrgError::NoActiveOrganization))?;
-        let me = self.role_member(caller, &organization_id).await?;
-        self.require_permission(
-            &me,
-            "ac",
-            "read",
-            OrgError::NotAllowedToListRoles,
-            Refusal::Forbidden,
-        )
-        .await?;
+        self.role_member_allowed(caller, &organization_id, "read", OrgError::NotAllowedToListRoles)
+            .await?;
         self.orgs().list_roles(&organization_id).await?.into_iter().map(RoleView::parse).collect()
     }
 
@@ -217,15 +205,8 @@ impl AuthService {
     ) -> Result<RoleView, AuthError> {
         let organization_id = target_org(organization_id, caller.session)
             .ok_or_else(|| invalid(OrgError::NoActiveOrganization))?;
-        let me = self.role_member(caller, &organization_id).await?;
-        self.require_permission(
-            &me,
-            "ac",
-            "read",
-            OrgError::NotAllowedToReadRole,
-            Refusal::Forbidden,
-        )
-        .await?;
+        self.role_member_allowed(caller, &organization_id, "read", OrgError::NotAllowedToReadRole)
+            .await?;
         RoleView::parse(self.find_role(&organization_id, &role).await?)
     }
 }

@@ -41,20 +41,12 @@ impl AuthService {
     ) -> Result<Team, AuthError> {
         let organization_id = self.active_or(caller, organization_id)?;
         // Better Auth reports a non-member with the invitation code here.
-        let me = self
-            .membership(
-                &organization_id,
-                &caller.user.id,
-                OrgError::NotAllowedToInvite,
-                Refusal::Forbidden,
-            )
-            .await?;
-        self.require_permission(
-            &me,
-            "team",
-            "create",
+        self.member_allowed_to(
+            &organization_id,
+            &caller.user.id,
+            (OrgError::NotAllowedToInvite, Refusal::Forbidden),
+            ("team", "create"),
             OrgError::NotAllowedToCreateTeams,
-            Refusal::Forbidden,
         )
         .await?;
         if let Some(max) = self.config.organization.teams.maximum_teams.filter(|m| *m > 0)
@@ -86,20 +78,12 @@ impl AuthService {
         organization_id: Option<&str>,
     ) -> Result<Team, AuthError> {
         let organization_id = self.active_or(caller, organization_id)?;
-        let me = self
-            .membership(
-                &organization_id,
-                &caller.user.id,
-                OrgError::NotAllowedToUpdateTeam,
-                Refusal::Forbidden,
-            )
-            .await?;
-        self.require_permission(
-            &me,
-            "team",
-            "update",
+        self.member_allowed_to(
+            &organization_id,
+            &caller.user.id,
+            (OrgError::NotAllowedToUpdateTeam, Refusal::Forbidden),
+            ("team", "update"),
             OrgError::NotAllowedToUpdateTeam,
-            Refusal::Forbidden,
         )
         .await?;
         let mut team = self.team_in(&organization_id, team_id).await?;
@@ -173,20 +157,12 @@ impl AuthService {
         match user_id.filter(|id| *id != caller.user.id) {
             Some(other) => {
                 let organization_id = self.active_or(caller, organization_id)?;
-                let me = self
-                    .membership(
-                        &organization_id,
-                        &caller.user.id,
-                        OrgError::NotAMemberOfThisOrganization,
-                        Refusal::Forbidden,
-                    )
-                    .await?;
-                self.require_permission(
-                    &me,
-                    "member",
-                    "update",
+                self.member_allowed_to(
+                    &organization_id,
+                    &caller.user.id,
+                    (OrgError::NotAMemberOfThisOrganization, Refusal::Forbidden),
+                    ("member", "update"),
                     OrgError::NotAllowedToUpdateMember,
-                    Refusal::Forbidden,
                 )
                 .await?;
                 self.membership(&organization_id, other, OrgError::UserNotMember, Refusal::Invalid)
@@ -289,26 +265,16 @@ impl AuthService {
         user_id: &str,
         organization_id: Option<&str>,
     ) -> Result<TeamMember, AuthError> {
-        let organization_id = self.active_or(caller, organization_id)?;
-        let me = self
-            .membership(
-                &organization_id,
-                &caller.user.id,
-                OrgError::UserNotMember,
-                Refusal::Invalid,
+        let team = self
+            .team_and_member(
+                caller,
+                organization_id,
+                team_id,
+                user_id,
+                "update",
+                OrgError::NotAllowedToAddTeamMember,
             )
             .await?;
-        self.require_permission(
-            &me,
-            "member",
-            "update",
-            OrgError::NotAllowedToAddTeamMember,
-            Refusal::Forbidden,
-        )
-        .await?;
-        self.membership(&organization_id, user_id, OrgError::UserNotMember, Refusal::Invalid)
-            .await?;
-        let team = self.team_in(&organization_id, team_id).await?;
         if let Some(existing) = self.orgs().find_team_member(&team.id, user_id).await? {
             return Ok(existing);
         }
@@ -342,29 +308,45 @@ impl AuthService {
         user_id: &str,
         organization_id: Option<&str>,
     ) -> Result<(), AuthError> {
-        let organization_id = self.active_or(caller, organization_id)?;
-        let me = self
-            .membership(
-                &organization_id,
-                &caller.user.id,
-                OrgError::UserNotMember,
-                Refusal::Invalid,
+        let team = self
+            .team_and_member(
+                caller,
+                organization_id,
+                team_id,
+                user_id,
+                "delete",
+                OrgError::NotAllowedToRemoveTeamMember,
             )
             .await?;
-        self.require_permission(
-            &me,
-            "member",
-            "delete",
-            OrgError::NotAllowedToRemoveTeamMember,
-            Refusal::Forbidden,
-        )
-        .await?;
-        self.membership(&organization_id, user_id, OrgError::UserNotMember, Refusal::Invalid)
-            .await?;
-        let team = self.team_in(&organization_id, team_id).await?;
         if !self.orgs().remove_team_member(&team.id, user_id).await? {
             return Err(invalid(OrgError::NotTeamMember));
         }
         Ok(())
+    }
+
+    /// The checks shared by adding and removing a team member, in Better Auth's order: the
+    /// caller is a member allowed `member:<action>`, the user is a member, the team belongs
+    /// to the organization.
+    async fn team_and_member(
+        &self,
+        caller: Caller<'_>,
+        organization_id: Option<&str>,
+        team_id: &str,
+        user_id: &str,
+        action: &str,
+        denied: OrgError,
+    ) -> Result<Team, AuthError> {
+        let organization_id = self.active_or(caller, organization_id)?;
+        let not_member = (OrgError::UserNotMember, Refusal::Invalid);
+        self.member_allowed_to(
+            &organization_id,
+            &caller.user.id,
+            not_member,
+            ("member", action),
+            denied,
+        )
+        .await?;
+        self.membership(&organization_id, user_id, not_member.0, not_member.1).await?;
+        self.team_in(&organization_id, team_id).await
     }
 }

@@ -1,6 +1,5 @@
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
-use iam_auth::use_cases::organization::Caller;
 use iam_auth::use_cases::organization::invitations::InviteMember;
 use iam_domain::AuthError;
 use iam_domain::organization::Refusal;
@@ -36,7 +35,7 @@ pub(crate) async fn invite_member(
     let team_ids = f.string_or_strings("teamId").unwrap_or_default();
     f.finish()?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let input = InviteMember {
         email: email.to_owned(),
         roles: roles.unwrap_or_default(),
@@ -59,7 +58,7 @@ pub(crate) async fn get_invitation(
         AuthError::OrgMessage(Refusal::Unauthenticated, "Not authenticated"),
     )
     .await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let id = query(&req, "id").unwrap_or_default();
     let details = state.service.get_invitation(caller, &id).await?;
     let mut out = object(&details.invitation);
@@ -75,7 +74,7 @@ pub(crate) async fn list_invitations(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let organization_id = query(&req, "organizationId");
     let invitations = state.service.list_invitations(caller, organization_id.as_deref()).await?;
     Ok(HttpResponse::Ok().json(invitations))
@@ -98,7 +97,7 @@ pub(crate) async fn list_user_invitations(
         "Missing session headers, or email query parameter.",
     );
     let auth = signed_in(&state, &req, missing).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let invitations = state.service.list_user_invitations(caller).await?;
     let out: Vec<_> = invitations
         .iter()
@@ -131,7 +130,7 @@ pub(crate) async fn accept_invitation(
 ) -> Result<HttpResponse, ApiError> {
     let id = invitation_id(&state, &req, &bytes)?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let (invitation, member, refresh) = state.service.accept_invitation(caller, &id).await?;
     let mut response = HttpResponse::Ok();
     refresh_cookie(&mut response, &state, &req, &auth, refresh);
@@ -146,7 +145,7 @@ pub(crate) async fn reject_invitation(
 ) -> Result<HttpResponse, ApiError> {
     let id = invitation_id(&state, &req, &bytes)?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let invitation = state.service.reject_invitation(caller, &id).await?;
     Ok(HttpResponse::Ok().json(json!({ "invitation": invitation, "member": null })))
 }
@@ -159,7 +158,7 @@ pub(crate) async fn cancel_invitation(
 ) -> Result<HttpResponse, ApiError> {
     let id = invitation_id(&state, &req, &bytes)?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let invitation = state.service.cancel_invitation(caller, &id).await?;
     Ok(HttpResponse::Ok().json(invitation))
 }

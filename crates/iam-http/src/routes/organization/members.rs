@@ -1,6 +1,5 @@
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
-use iam_auth::use_cases::organization::Caller;
 use iam_auth::use_cases::organization::members::Removed;
 use iam_domain::AuthError;
 use iam_domain::organization::repository::{
@@ -19,7 +18,7 @@ pub(crate) async fn list_members(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let number = |name: &str| -> Result<u64, AuthError> {
         match query(&req, name) {
             None => Ok(0),
@@ -86,7 +85,7 @@ pub(crate) async fn get_active_member(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let member = state.service.get_active_member(caller).await?;
     Ok(HttpResponse::Ok().json(member_with_user_json(&member)))
 }
@@ -97,7 +96,7 @@ pub(crate) async fn get_active_member_role(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let user_id = query(&req, "userId");
     let organization_id = query(&req, "organizationId");
     let slug = query(&req, "organizationSlug");
@@ -125,7 +124,7 @@ pub(crate) async fn remove_member(
     let organization_id = f.optional_string("organizationId");
     f.finish()?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let removed = state.service.remove_member(caller, target, organization_id).await?;
     let member = match &removed {
         Removed::ById(member) => json!(member),
@@ -150,7 +149,7 @@ pub(crate) async fn update_member_role(
     let organization_id = f.optional_string("organizationId");
     f.finish()?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let roles = roles.unwrap_or_default();
     let member =
         state.service.update_member_role(caller, member_id, &roles, organization_id).await?;
@@ -168,7 +167,7 @@ pub(crate) async fn leave(
     let organization_id = f.string("organizationId");
     f.finish()?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let member = state.service.leave_organization(caller, organization_id).await?;
     Ok(HttpResponse::Ok().json(member_with_user_json(&member)))
 }
@@ -190,7 +189,7 @@ pub(crate) async fn has_permission(
     }
     f.finish()?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let requested = permissions.unwrap_or_default();
     let success = state.service.has_permission(caller, organization_id, &requested).await?;
     Ok(HttpResponse::Ok().json(json!({ "error": null, "success": success })))

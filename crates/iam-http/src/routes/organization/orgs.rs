@@ -1,6 +1,5 @@
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
-use iam_auth::use_cases::organization::Caller;
 use iam_auth::use_cases::organization::orgs::{
     ActiveChoice, CreateOrganization, OrganizationPatch,
 };
@@ -36,7 +35,7 @@ pub(crate) async fn create(
     }
     f.finish()?;
     let auth = signed_in(&state, &req, AuthError::UnauthorizedNoBody).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let input = CreateOrganization {
         name: name.to_owned(),
         slug: slug.to_owned(),
@@ -93,7 +92,7 @@ pub(crate) async fn update(
     let auth =
         signed_in(&state, &req, AuthError::OrgMessage(Refusal::Unauthenticated, "User not found"))
             .await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let patch = OrganizationPatch {
         name: name.map(str::to_owned),
         slug: slug.map(str::to_owned),
@@ -122,7 +121,7 @@ pub(crate) async fn delete(
         .into());
     }
     let auth = signed_in(&state, &req, AuthError::UnauthorizedNoBody).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let organization = state.service.delete_organization(caller, organization_id).await?;
     Ok(HttpResponse::Ok().json(organization_json(&organization, MetadataAs::Text)))
 }
@@ -139,7 +138,7 @@ pub(crate) async fn set_active(
     let slug = f.optional_string("organizationSlug");
     f.finish()?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let choice = match (id, slug) {
         (Some(None), _) => ActiveChoice::Clear,
         (Some(Some(id)), _) => ActiveChoice::Id(id.to_owned()),
@@ -161,7 +160,7 @@ pub(crate) async fn get_organization(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let id = query(&req, "organizationId");
     let slug = query(&req, "organizationSlug");
     let organization =
@@ -178,7 +177,7 @@ pub(crate) async fn get_full_organization(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let id = query(&req, "organizationId");
     let slug = query(&req, "organizationSlug");
     let limit = query(&req, "membersLimit").and_then(|l| l.parse::<u64>().ok());
@@ -213,7 +212,7 @@ pub(crate) async fn list(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let organizations = state.service.list_organizations(caller).await?;
     let out: Vec<_> =
         organizations.iter().map(|o| organization_json(o, MetadataAs::Text)).collect();

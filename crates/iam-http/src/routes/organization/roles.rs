@@ -1,6 +1,5 @@
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
-use iam_auth::use_cases::organization::Caller;
 use iam_auth::use_cases::organization::roles::RoleRef;
 use iam_domain::AuthError;
 use serde_json::{Value, json};
@@ -37,7 +36,7 @@ pub(crate) async fn create_role(
     }
     f.finish()?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let permission = permission.unwrap_or_default();
     let view = state.service.create_role(caller, organization_id, role, permission).await?;
     Ok(HttpResponse::Ok().json(
@@ -68,7 +67,7 @@ pub(crate) async fn update_role(
     let new_name = d.optional_string("roleName");
     d.finish()?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let view =
         state.service.update_role(caller, organization_id, role, permission, new_name).await?;
     Ok(HttpResponse::Ok().json(json!({ "success": true, "roleData": role_json(&view) })))
@@ -88,7 +87,7 @@ pub(crate) async fn delete_role(
     f.finish()?;
     let role = role_ref(name, id)?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     state.service.delete_role(caller, organization_id, role).await?;
     Ok(HttpResponse::Ok().json(json!({ "success": true })))
 }
@@ -99,7 +98,7 @@ pub(crate) async fn list_roles(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let organization_id = query(&req, "organizationId");
     let roles = state.service.list_roles(caller, organization_id.as_deref()).await?;
     Ok(HttpResponse::Ok().json(roles.iter().map(role_json).collect::<Vec<_>>()))
@@ -114,7 +113,7 @@ pub(crate) async fn get_role(
     let id = query(&req, "roleId");
     let role = role_ref(name.as_deref(), id.as_deref())?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let organization_id = query(&req, "organizationId");
     let view = state.service.get_role(caller, organization_id.as_deref(), role).await?;
     Ok(HttpResponse::Ok().json(role_json(&view)))

@@ -1,6 +1,5 @@
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
-use iam_auth::use_cases::organization::Caller;
 use iam_auth::use_cases::organization::teams::TeamChoice;
 use iam_domain::AuthError;
 use serde_json::{Value, json};
@@ -22,7 +21,7 @@ pub(crate) async fn create_team(
     let organization_id = f.optional_string("organizationId");
     f.finish()?;
     let auth = signed_in(&state, &req, AuthError::UnauthorizedNoBody).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let team = state.service.create_team(caller, name.to_owned(), organization_id).await?;
     Ok(HttpResponse::Ok().json(team))
 }
@@ -54,7 +53,7 @@ pub(crate) async fn update_team(
     };
     let organization_id = data.get("organizationId").and_then(Value::as_str);
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let team = state.service.update_team(caller, team_id, name, organization_id).await?;
     Ok(HttpResponse::Ok().json(team))
 }
@@ -71,7 +70,7 @@ pub(crate) async fn remove_team(
     let organization_id = f.optional_string("organizationId");
     f.finish()?;
     let auth = signed_in(&state, &req, AuthError::UnauthorizedNoBody).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     state.service.remove_team(caller, team_id, organization_id).await?;
     Ok(HttpResponse::Ok().json(json!({ "message": "Team removed successfully." })))
 }
@@ -82,7 +81,7 @@ pub(crate) async fn list_teams(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let organization_id = query(&req, "organizationId");
     let teams = state.service.list_teams(caller, organization_id.as_deref()).await?;
     Ok(HttpResponse::Ok().json(teams))
@@ -99,7 +98,7 @@ pub(crate) async fn set_active_team(
     let team_id = f.nullable_string("teamId");
     f.finish()?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let choice = match team_id {
         Some(None) => TeamChoice::Clear,
         Some(Some(id)) if !id.is_empty() => TeamChoice::Id(id.to_owned()),
@@ -117,7 +116,7 @@ pub(crate) async fn list_user_teams(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let user_id = query(&req, "userId");
     let organization_id = query(&req, "organizationId");
     let teams = state
@@ -133,7 +132,7 @@ pub(crate) async fn list_team_members(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let team_id = query(&req, "teamId");
     let members = state.service.list_team_members(caller, team_id.as_deref()).await?;
     Ok(HttpResponse::Ok().json(members))
@@ -161,7 +160,7 @@ pub(crate) async fn add_team_member(
 ) -> Result<HttpResponse, ApiError> {
     let (team_id, user_id, organization_id) = team_and_user(&state, &req, &bytes)?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     let member = state
         .service
         .add_team_member(caller, &team_id, &user_id, organization_id.as_deref())
@@ -177,7 +176,7 @@ pub(crate) async fn remove_team_member(
 ) -> Result<HttpResponse, ApiError> {
     let (team_id, user_id, organization_id) = team_and_user(&state, &req, &bytes)?;
     let auth = state.guard.require(&req).await?;
-    let caller = Caller { session: &auth.session, user: &auth.user };
+    let caller = auth.caller();
     state
         .service
         .remove_team_member(caller, &team_id, &user_id, organization_id.as_deref())
