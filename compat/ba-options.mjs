@@ -71,6 +71,24 @@ export function authOptions({ database, secret, baseURL }) {
   };
 }
 
+/**
+ * Cookie-cache mode (reference-server.mjs with COOKIE_CACHE=1): Better Auth's
+ * session cookie cache, compact strategy, 300 s. It adds no table or column,
+ * so seeded databases stay compatible. Returns a new options object; the input
+ * is not modified.
+ * @param {object} options result of authOptions()
+ * @param {{ maxAge?: number }} [p]
+ */
+export function withCookieCacheOptions(options, { maxAge = 300 } = {}) {
+  return {
+    ...options,
+    session: {
+      ...options.session,
+      cookieCache: { enabled: true, maxAge, strategy: "compact" },
+    },
+  };
+}
+
 /** Read a required environment variable or exit with a clear message. */
 export function requireEnv(name) {
   const value = process.env[name];

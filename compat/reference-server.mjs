@@ -48,6 +48,12 @@
 //                       teamMember, organizationRole) and session columns.
 //                       Without it the server is configured exactly as before.
 //
+// Optional cookie-cache mode:
+//   COOKIE_CACHE=1      session.cookieCache {enabled:true, maxAge:300, strategy:"compact"}
+//                       (cookie better-auth.session_data, see COOKIE-CACHE-OBSERVATIONS.md
+//                       and check-cookie-cache.mjs). COOKIE_CACHE_MAX_AGE overrides 300.
+//                       No schema change. Without it the server is configured exactly as before.
+//
 // Run it with NODE_ENV=development (or unset): under NODE_ENV=test Better Auth
 // silently disables its origin checks, which would hide CSRF behaviour.
 //
@@ -59,7 +65,7 @@ import { toNodeHandler } from "better-auth/node";
 // NB: getMigrations is exported from "better-auth/db/migration" in 1.7.25
 // (package.json "exports"); "better-auth/db" does not re-export it.
 import { getMigrations } from "better-auth/db/migration";
-import { authOptions, createPool, requireEnv } from "./ba-options.mjs";
+import { authOptions, createPool, requireEnv, withCookieCacheOptions } from "./ba-options.mjs";
 
 const port = Number(process.env.PORT || 8123);
 const databaseUrl = requireEnv("DATABASE_URL");
@@ -108,6 +114,12 @@ if (process.env.ORG === "1") {
     callbackLog: process.env.MAIL_CALLBACK_LOG || null,
   });
   console.error(`organization plugin: teams, dynamic access control${process.env.MAIL_OUTBOX_DIR ? ", invitation mails" : ""}`);
+}
+
+if (process.env.COOKIE_CACHE === "1") {
+  const maxAge = Number(process.env.COOKIE_CACHE_MAX_AGE || 300);
+  options = withCookieCacheOptions(options, { maxAge });
+  console.error(`session cookie cache: compact, maxAge ${maxAge}s`);
 }
 
 // Create/upgrade Better Auth's own schema exactly like `npx @better-auth/cli migrate`.

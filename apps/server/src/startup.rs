@@ -203,6 +203,7 @@ fn auth_config(settings: &Settings) -> AuthConfig {
             expires_in: secs(s.expires_in_secs),
             update_age: secs(s.update_age_secs),
             fresh_age: secs(s.fresh_age_secs),
+            cookie_cache_max_age: s.cookie_cache_max_age_secs.map(secs),
             ..SessionConfig::default()
         },
         password: PasswordPolicy {

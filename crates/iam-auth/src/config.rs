@@ -72,6 +72,10 @@ pub struct SessionConfig {
     pub fresh_age: Duration,
     /// Lifetime of a `rememberMe: false` session (Better Auth fixes it at 1 day).
     pub dont_remember_expires_in: Duration,
+    /// Better Auth's cookie cache (`session.cookieCache`, compact strategy): how long a
+    /// signed `session_data` snapshot may answer get-session without the database. `None`
+    /// (the default) always reads the database.
+    pub cookie_cache_max_age: Option<Duration>,
 }
 
 impl Default for SessionConfig {
@@ -81,6 +85,7 @@ impl Default for SessionConfig {
             update_age: Duration::days(1),
             fresh_age: Duration::days(1),
             dont_remember_expires_in: Duration::days(1),
+            cookie_cache_max_age: None,
         }
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod cookie_cache;
 pub mod crypto;
 pub mod html;
 pub mod links;

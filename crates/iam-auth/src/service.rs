@@ -40,6 +40,7 @@ pub struct AuthService {
     pub(crate) providers: Arc<Providers>,
     pub(crate) token_cipher: TokenCipher,
     pub(crate) access_control: Arc<iam_domain::organization::AccessControl>,
+    cookie_cache: Option<crate::cookie_cache::CookieCache>,
 }
 
 impl AuthService {
@@ -51,6 +52,10 @@ impl AuthService {
             deps.clock.clone(),
             config.session,
         );
+        let cookie_cache = config
+            .session
+            .cookie_cache_max_age
+            .map(|max_age| crate::cookie_cache::CookieCache::new(secret, max_age));
         Ok(Self {
             repos: deps.repos,
             hasher,
@@ -62,6 +67,7 @@ impl AuthService {
             providers: Arc::new(deps.providers),
             token_cipher: TokenCipher::new(secret),
             access_control: Arc::new(iam_domain::organization::AccessControl::default()),
+            cookie_cache,
         })
     }
 
@@ -79,6 +85,11 @@ impl AuthService {
 
     pub fn repositories(&self) -> &Repositories {
         &self.repos
+    }
+
+    /// The session cookie cache, when switched on.
+    pub fn cookie_cache(&self) -> Option<&crate::cookie_cache::CookieCache> {
+        self.cookie_cache.as_ref()
     }
 
     pub fn providers(&self) -> &Providers {

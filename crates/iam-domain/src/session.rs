@@ -1,5 +1,5 @@
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::time::iso_millis;
 
@@ -7,7 +7,10 @@ use crate::time::iso_millis;
 ///
 /// Better Auth returns the token in session JSON (and in `/list-sessions`), so it is
 /// serialised too; it is still a secret and never logged.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+///
+/// It also deserialises from that JSON (Better Auth's cookie cache carries it); unknown keys
+/// from other plugins are ignored and the organization fields default to `null`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     pub id: String,
@@ -22,8 +25,10 @@ pub struct Session {
     pub user_agent: Option<String>,
     pub user_id: String,
     /// The organization the session works in (organization plugin); `null` when none.
+    #[serde(default)]
     pub active_organization_id: Option<String>,
     /// The team the session works in (organization plugin with teams).
+    #[serde(default)]
     pub active_team_id: Option<String>,
 }
 

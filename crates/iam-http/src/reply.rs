@@ -27,9 +27,30 @@ pub fn set_session_cookie(
             state.cookies.set(&state.cookies.dont_remember, &flag, None),
         ));
     }
+    // What the session carries may have changed: drop the cached snapshot, the next
+    // get-session reads the database and caches afresh.
+    if state.service.cookie_cache().is_some() {
+        response.append_header((SET_COOKIE, state.cookies.expire(&state.cookies.session_data)));
+    }
     response
         .insert_header(("set-auth-token", signed))
         .insert_header(("access-control-expose-headers", "set-auth-token"));
+}
+
+/// Sets the cookie-cache snapshot (`session_data`); a browser-session cookie for
+/// "don't remember" sessions.
+pub fn set_cookie_cache(
+    response: &mut HttpResponseBuilder,
+    state: &AuthState,
+    value: &str,
+    remember: bool,
+) {
+    let max_age = state.service.cookie_cache().map(|c| c.max_age().num_seconds());
+    let max_age = if remember { max_age } else { None };
+    response.append_header((
+        SET_COOKIE,
+        state.cookies.set(&state.cookies.session_data, value, max_age),
+    ));
 }
 
 /// Expires the session cookies, as Better Auth's sign-out does.

@@ -223,6 +223,9 @@ pub struct SessionSettings {
     pub expires_in_secs: i64,
     pub update_age_secs: i64,
     pub fresh_age_secs: i64,
+    /// Better Auth's cookie cache: `SESSION_COOKIE_CACHE=true` with
+    /// `SESSION_COOKIE_CACHE_MAX_AGE` seconds (300); `None` when off.
+    pub cookie_cache_max_age_secs: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -339,6 +342,9 @@ impl Settings {
             expires_in_secs: p.parse_positive(src, "SESSION_EXPIRES_IN", 604_800),
             update_age_secs: p.parse(src, "SESSION_UPDATE_AGE", 86_400),
             fresh_age_secs: p.parse(src, "SESSION_FRESH_AGE", 86_400),
+            cookie_cache_max_age_secs: p
+                .parse(src, "SESSION_COOKIE_CACHE", false)
+                .then(|| p.parse_positive(src, "SESSION_COOKIE_CACHE_MAX_AGE", 300)),
         };
         if session.update_age_secs < 0 || session.fresh_age_secs < 0 {
             p.push("SESSION_UPDATE_AGE/SESSION_FRESH_AGE: must not be negative".to_owned());

@@ -16,6 +16,7 @@ db_tests!(
     revoking_sessions,
     sign_out_deletes_the_session_and_cookies,
     bearer_tokens_and_tampered_cookies,
+    cookie_cache_answers_without_the_database,
 );
 
 async fn signed_out_get_session_is_null_and_not_cached(backend: Backend) {
@@ -248,4 +249,84 @@ fn parse(v: &Value) -> chrono::DateTime<chrono::Utc> {
 fn app_now(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
     use iam_auth::Clock;
     app.clock.now()
+}
+
+/// `SESSION_COOKIE_CACHE=true`: get-session caches a signed snapshot in `session_data` and
+/// answers from it until it expires, even after the row is gone (Better Auth's trade-off);
+/// `disableCookieCache`, a tampered snapshot and any re-set session cookie go back to the
+/// database.
+async fn cookie_cache_answers_without_the_database(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        &[("SESSION_COOKIE_CACHE", "true"), ("SESSION_COOKIE_CACHE_MAX_AGE", "300")],
+    )
+    .await;
+    let b = app.browser();
+    let token = b.sign_up(&unique_email("cache")).await["token"].as_str().unwrap().to_owned();
+    let res = b.get("/api/auth/get-session").await;
+    let cookies = set_cookies(&res);
+    let cached = cookie_named(&cookies, "better-auth.session_data").expect("a snapshot is set");
+    assert!(cached.contains("Max-Age=300") && cached.contains("HttpOnly"), "{cached}");
+    let fresh: Value = res.json().await.unwrap();
+
+    // The row goes; the snapshot still answers, byte for byte the same session.
+    app.service().repositories().sessions.delete_by_token(&token).await.unwrap();
+    let res = b.get("/api/auth/get-session").await;
+    assert!(set_cookies(&res).is_empty(), "served from the snapshot");
+    assert_eq!(res.json::<Value>().await.unwrap(), fresh);
+    let res = b.get("/api/auth/get-session?disableCookieCache=true").await;
+    assert_eq!(res.text().await.unwrap(), "null", "the database has the last word");
+
+    // A new session; a forged snapshot is dropped and the database answers.
+    let b = app.browser();
+    let email = unique_email("forged");
+    let token = b.sign_up(&email).await["token"].as_str().unwrap().to_owned();
+    let signed = app.service().verifier().signer().sign(&token);
+    let cookie = format!(
+        "better-auth.session_token={}; better-auth.session_data=eyJzZXNzaW9uIjp7fX0",
+        urlencoding(&signed)
+    );
+    let res = app
+        .plain_client()
+        .get(app.url("/api/auth/get-session"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    let data: Vec<String> = set_cookies(&res)
+        .into_iter()
+        .filter(|c| c.starts_with("better-auth.session_data="))
+        .collect();
+    assert_eq!(data.len(), 2, "{data:?}");
+    assert!(data[0].contains("Max-Age=0"), "the forged snapshot is dropped: {data:?}");
+    assert!(data[1].contains("Max-Age=300"), "and a genuine one set: {data:?}");
+    assert_eq!(res.json::<Value>().await.unwrap()["user"]["email"], email.as_str());
+
+    // A change that re-sets the session cookie drops the snapshot: no stale organization.
+    b.get("/api/auth/get-session").await;
+    let org = b
+        .post(
+            "/api/auth/organization/create",
+            json!({"name": "C", "slug": unique_email("c").replace('@', "-")}),
+        )
+        .await;
+    let org_id = org.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let res = b.post("/api/auth/organization/set-active", json!({"organizationId": null})).await;
+    let cookies = set_cookies(&res);
+    assert!(cookie_named(&cookies, "better-auth.session_data").unwrap().contains("Max-Age=0"));
+    let session = b.session().await;
+    assert!(session["session"]["activeOrganizationId"].is_null());
+    b.post("/api/auth/organization/set-active", json!({"organizationId": org_id})).await;
+    assert_eq!(b.session().await["session"]["activeOrganizationId"], org_id.as_str());
+
+    // Snapshots expire with their max-age.
+    app.service().repositories().sessions.delete_by_token(&token).await.unwrap();
+    app.advance(Duration::seconds(301));
+    let res = b.get("/api/auth/get-session").await;
+    assert_eq!(res.text().await.unwrap(), "null");
+    app.stop().await;
+}
+
+fn urlencoding(value: &str) -> String {
+    value.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D")
 }

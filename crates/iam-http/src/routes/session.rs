@@ -1,3 +1,4 @@
+use actix_web::http::header::SET_COOKIE;
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use iam_auth::use_cases::session::GetSessionOptions;
@@ -5,9 +6,10 @@ use iam_domain::AuthError;
 use serde_json::json;
 
 use crate::body::{Accepts, Fields, RawBody};
+use crate::cookies::find_cookie;
 use crate::csrf::query_param;
 use crate::error::ApiError;
-use crate::reply::{SessionAndUser, clear_session_cookies, set_session_cookie};
+use crate::reply::{SessionAndUser, clear_session_cookies, set_cookie_cache, set_session_cookie};
 use crate::state::AuthState;
 
 fn no_store(mut response: HttpResponseBuilder) -> HttpResponseBuilder {
@@ -30,6 +32,22 @@ pub(crate) async fn get_session(
         return Ok(response.json(serde_json::Value::Null));
     };
     let dont_remember = state.guard.dont_remember(&req);
+    let cache = state.service.cookie_cache().filter(|_| !query_flag(&req, "disableCookieCache"));
+    if let Some(cache) = cache
+        && let Some(snapshot) = find_cookie(&req, &state.cookies.session_data)
+    {
+        let now = state.service.clock().now();
+        match cache.decode(snapshot, &token, now) {
+            // Answered from the signed snapshot: no database round trip.
+            Some((session, user)) => {
+                return Ok(response.json(SessionAndUser { session: &session, user: &user }));
+            }
+            None => {
+                response
+                    .append_header((SET_COOKIE, state.cookies.expire(&state.cookies.session_data)));
+            }
+        }
+    }
     let options =
         GetSessionOptions { dont_remember, disable_refresh: query_flag(&req, "disableRefresh") };
     match state.service.get_session(&token, options).await? {
@@ -41,6 +59,11 @@ pub(crate) async fn get_session(
         Some(current) => {
             if current.refreshed {
                 set_session_cookie(&mut response, &state, &current.session.token, !dont_remember);
+            }
+            let now = state.service.clock().now();
+            if let Some(value) = cache.and_then(|c| c.encode(&current.session, &current.user, now))
+            {
+                set_cookie_cache(&mut response, &state, &value, !dont_remember);
             }
             Ok(response.json(SessionAndUser { session: &current.session, user: &current.user }))
         }
