@@ -177,6 +177,8 @@ obs.checker = {
 for (const k of Object.keys(obs.checker)) obs.checker[k] = { exit: obs.checker[k].code, accepted: obs.checker[k].out?.accepted, checks: obs.checker[k].out?.checks, reason: obs.checker[k].out?.reason };
 assert.equal(obs.checker.realCookieNow.exit, 0, "checker accepts the real cookie");
 assert.equal(obs.checker.tamperedSignature.exit, 1, "checker rejects a tampered signature");
+assert.equal(obs.checker.nowAtExpiresAt.exit, 0, "accepted when Date.now() == expiresAt");
+assert.equal(obs.checker.nowPastExpiresAt.exit, 1, "rejected when Date.now() == expiresAt + 1");
 
 if (VECTOR_OUT) {
   writeFileSync(VECTOR_OUT, JSON.stringify(vector, null, 2) + "\n");
@@ -193,16 +195,22 @@ obs.getSession = {
   tokenOnly: { status: gsTokenOnly.status, setCookie: cookieSummary(gsTokenOnly) },
   withCache: { status: gsCached.status, setCookie: cookieSummary(gsCached) },
   sameBodyBytes: gsTokenOnly.text === gsCached.text,
+  sameBodyValues: (() => {
+    try {
+      assert.deepStrictEqual(gsTokenOnly.json, gsCached.json);
+      return true;
+    } catch {
+      return false;
+    }
+  })(),
+  keyOrderFromDb: { session: Object.keys(gsTokenOnly.json.session), user: Object.keys(gsTokenOnly.json.user) },
+  keyOrderFromCache: { session: Object.keys(gsCached.json.session), user: Object.keys(gsCached.json.user) },
   tokenOnlySessionDataDecoded: gsTokenOnly.byName[DATA_COOKIE] ? (() => {
     const d = decodeCompact(gsTokenOnly.byName[DATA_COOKIE].value);
     return { sameSessionAndUserAsSignUp: JSON.stringify([d.sessionData.session, d.sessionData.user]) === JSON.stringify([dec.sessionData.session, dec.sessionData.user]), expiresAtMinusUpdatedAtMs: d.expiresAt - d.sessionData.updatedAt };
   })() : null,
-  bodyKeys: { session: Object.keys(gsCached.json.session), user: Object.keys(gsCached.json.user) },
-  cacheVsSignUpBodyUser: JSON.stringify(gsCached.json.user) === JSON.stringify(signUp.json.user),
-  sessionDataJsonVsBody: {
-    session: JSON.stringify(dec.sessionData.session) === JSON.stringify(gsCached.json.session),
-    user: JSON.stringify(dec.sessionData.user) === JSON.stringify(gsCached.json.user),
-  },
+  cookieJsonEqualsDbBodyText: JSON.stringify({ session: dec.sessionData.session, user: dec.sessionData.user }) === gsTokenOnly.text,
+  signUpBodyUserEqualsCookieUserText: JSON.stringify(signUp.json.user) === JSON.stringify(dec.sessionData.user),
   body: gsCached.json,
 };
 
@@ -242,22 +250,33 @@ obs.garbageOnGetSession = { status: garbage.status, setCookie: cookieSummary(gar
   const v2 = encodeCompact({ ...dec.sessionData, version: "2" }, Date.now() + 120_000).value;
   const r3 = await call("GET", "/get-session", { cookies: { ...tok, [DATA_COOKIE]: v2 } });
   // Dates without milliseconds: BA revives ISO strings to Date before re-serialising for the HMAC.
+  // (sent as "...:23Z", signed as sent)
   const noMs = structuredClone(dec.sessionData);
+  // "…:23.296Z" -> "…:23Z"
   noMs.session.createdAt = noMs.session.createdAt.replace(/\.\d{3}Z$/, "Z");
   const r4 = await call("GET", "/get-session", { cookies: { ...tok, [DATA_COOKIE]: encodeCompact(noMs, Date.now() + 120_000).value } });
-  // Same JSON without ms, but signed over the toISOString() form (what BA re-serialises).
+  // JSON without ms, signed over the ORIGINAL (.296Z) data: a different instant, must fail.
   const noMsSignedCanonical = (() => {
     const expiresAt = Date.now() + 120_000;
     const signature = hmacB64url(JSON.stringify({ ...dec.sessionData, expiresAt }));
     return b64urlEncode(JSON.stringify({ session: noMs, expiresAt, signature }));
   })();
+  const noMsCanonical = structuredClone(noMs);
+  noMsCanonical.session.createdAt = new Date(noMs.session.createdAt).toISOString();
+  const noMsSignedCanonical2 = (() => {
+    const expiresAt = Date.now() + 120_000;
+    const signature = hmacB64url(JSON.stringify({ ...noMsCanonical, expiresAt }));
+    return b64urlEncode(JSON.stringify({ session: noMs, expiresAt, signature }));
+  })();
+  const r6 = await call("GET", "/get-session", { cookies: { ...tok, [DATA_COOKIE]: noMsSignedCanonical2 } });
   const r5 = await call("GET", "/get-session", { cookies: { ...tok, [DATA_COOKIE]: noMsSignedCanonical } });
   obs.fromScratchOnLiveServer = {
     validForgedName: { name: r1.json?.user?.name, setCookie: cookieSummary(r1) },
     expiredCookieExpiresAt: { name: r2.json?.user?.name, setCookie: cookieSummary(r2) },
     version2: { name: r3.json?.user?.name, setCookie: cookieSummary(r3) },
     dateWithoutMsSignedAsSent: { name: r4.json?.user?.name, setCookie: cookieSummary(r4) },
-    dateWithoutMsSignedAsToISOString: { name: r5.json?.user?.name, sessionCreatedAt: r5.json?.session?.createdAt, setCookie: cookieSummary(r5) },
+    dateWithoutMsSignedOverOriginalMsValue: { name: r5.json?.user?.name, setCookie: cookieSummary(r5) },
+    dateWithoutMsSignedAsToISOString: { name: r6.json?.user?.name, sessionCreatedAt: r6.json?.session?.createdAt, setCookie: cookieSummary(r6) },
   };
 }
 
@@ -272,7 +291,7 @@ const signInNR = await call("POST", "/sign-in/email", { body: { email, password,
   const d2 = gs.byName[DATA_COOKIE] ? decodeCompact(gs.byName[DATA_COOKIE].value) : null;
   obs.rememberMeFalse = {
     signIn: { status: signInNR.status, setCookie: cookieSummary(signInNR), expiresAtMinusUpdatedAtMs: d.expiresAt - d.sessionData.updatedAt },
-    getSessionTokenOnly: { setCookie: cookieSummary(gs), expiresAtMinusUpdatedAtMs: d2 ? d2.expiresAt - d2.sessionData.updatedAt : null },
+    getSessionTokenAndDontRemember: { setCookie: cookieSummary(gs), expiresAtMinusUpdatedAtMs: d2 ? d2.expiresAt - d2.sessionData.updatedAt : null },
   };
 }
 
@@ -297,7 +316,9 @@ const signInNR = await call("POST", "/sign-in/email", { body: { email, password,
   const jar = { [TOKEN_COOKIE]: signIn.byName[TOKEN_COOKIE].value, [DATA_COOKIE]: signIn.byName[DATA_COOKIE].value };
   const out = await call("POST", "/sign-out", { body: {}, cookies: jar });
   const after = await call("GET", "/get-session", { cookies: jar }); // browser that kept both cookies
+  const afterTokenOnly = await call("GET", "/get-session", { cookies: { [TOKEN_COOKIE]: jar[TOKEN_COOKIE] } });
   obs.signOut = {
+    getSessionTokenOnly: { status: afterTokenOnly.status, body: afterTokenOnly.text, setCookie: cookieSummary(afterTokenOnly) },
     status: out.status,
     body: out.json,
     setCookieHeaders: out.setCookieHeaders,

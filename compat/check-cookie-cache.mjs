@@ -11,10 +11,12 @@
 //                        NOW_MS defaults to the vector's capturedAtMs there)
 //
 // Optional env:
-//   NOW_MS                fake Date.now() (ms epoch) before calling Better Auth. Both
+//   NOW_MS                freeze Date.now() / new Date() at this ms epoch before calling Better Auth. Both
 //                         getCookieCache and get-session compare the cookie's `expiresAt`
 //                         (and the embedded session.expiresAt) with Date.now(), so a vector
 //                         older than its maxAge (300 s) is rejected at the real time.
+//                         Accepted iff expiresAt >= NOW_MS (and session.expiresAt >= NOW_MS).
+//                         Empty or unset: the real clock.
 //   SESSION_TOKEN_COOKIE  the signed `better-auth.session_token` value as set
 //                         (`<token>.<base64 HMAC>`, URL-encoded or not); default: signed
 //                         here from SESSION_TOKEN with the secret, like BA does.
@@ -58,16 +60,15 @@ if (NOW_MS !== undefined && NOW_MS !== "") {
     console.error("error: NOW_MS must be a number (ms since the epoch)");
     process.exit(2);
   }
-  // Fake the clock for everything below (Better Auth reads Date.now() and new Date()).
+  // Freeze the clock at NOW_MS for everything below (Better Auth reads Date.now() and new Date()).
   const RealDate = Date;
-  const offset = now - RealDate.now();
   globalThis.Date = class extends RealDate {
     constructor(...args) {
-      if (args.length === 0) super(RealDate.now() + offset);
+      if (args.length === 0) super(now);
       else super(...args);
     }
     static now() {
-      return RealDate.now() + offset;
+      return now;
     }
   };
 }

@@ -166,6 +166,25 @@ mod tests {
         assert!(cache.decode("not base64 at all!", &session.token, now).is_none());
     }
 
+    /// A `session_data` cookie Better Auth 1.7.25 itself set (compat/cookie-cache-vector.json,
+    /// captured from a real server): it verifies and decodes here.
+    #[test]
+    fn reads_a_cookie_better_auth_wrote() {
+        let vector: serde_json::Value =
+            serde_json::from_str(include_str!("../../../compat/cookie-cache-vector.json")).unwrap();
+        let text = |key: &str| vector[key].as_str().unwrap().to_owned();
+        let captured =
+            DateTime::from_timestamp_millis(vector["capturedAtMs"].as_i64().unwrap()).unwrap();
+        let cache = CookieCache::new(text("secret").as_bytes(), Duration::minutes(5));
+        let (session, user) = cache
+            .decode(&text("sessionDataCookie"), &text("sessionToken"), captured)
+            .expect("accepted");
+        assert_eq!(session.token, text("sessionToken"));
+        assert_eq!(user.email, vector["decoded"]["user"]["email"].as_str().unwrap());
+        let later = captured + Duration::minutes(6);
+        assert!(cache.decode(&text("sessionDataCookie"), &text("sessionToken"), later).is_none());
+    }
+
     #[test]
     fn signed_text_appends_expiry_like_javascript() {
         assert_eq!(signed_text(r#"{"a":1}"#, 5).unwrap(), r#"{"a":1,"expiresAt":5}"#);

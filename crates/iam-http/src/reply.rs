@@ -37,16 +37,9 @@ pub fn set_session_cookie(
         .insert_header(("access-control-expose-headers", "set-auth-token"));
 }
 
-/// Sets the cookie-cache snapshot (`session_data`); a browser-session cookie for
-/// "don't remember" sessions.
-pub fn set_cookie_cache(
-    response: &mut HttpResponseBuilder,
-    state: &AuthState,
-    value: &str,
-    remember: bool,
-) {
+/// Sets the cookie-cache snapshot (`session_data`), for as long as the snapshot is valid.
+pub fn set_cookie_cache(response: &mut HttpResponseBuilder, state: &AuthState, value: &str) {
     let max_age = state.service.cookie_cache().map(|c| c.max_age().num_seconds());
-    let max_age = if remember { max_age } else { None };
     response.append_header((
         SET_COOKIE,
         state.cookies.set(&state.cookies.session_data, value, max_age),

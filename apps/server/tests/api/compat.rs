@@ -57,6 +57,46 @@ mod adopts_better_auth_organization_database {
     }
 }
 
+/// The `session_data` snapshot this server writes is accepted by Better Auth's own
+/// `getCookieCache` and get-session (`compat/check-cookie-cache.mjs`), and a tampered copy
+/// is not.
+#[tokio::test]
+async fn better_auth_reads_our_cookie_cache() {
+    let Some(dir) = harness() else { return };
+    let app = TestApp::spawn_with(Backend::Sqlite, &[("SESSION_COOKIE_CACHE", "true")]).await;
+    let b = app.browser();
+    let signed_up = b.sign_up(&crate::helpers::unique_email("cached")).await;
+    let token = signed_up["token"].as_str().unwrap();
+    let res = b.get("/api/auth/get-session").await;
+    let cookies = crate::helpers::set_cookies(&res);
+    let cookie = crate::helpers::cookie_named(&cookies, "better-auth.session_data").unwrap();
+    let value = cookie.trim_start_matches("better-auth.session_data=").split(';').next().unwrap();
+    let now = iam_auth::Clock::now(app.clock.as_ref()).timestamp_millis().to_string();
+    let check = |data: String| {
+        let (dir, token, now) = (dir.clone(), token.to_owned(), now.clone());
+        async move {
+            let env = [
+                ("BETTER_AUTH_SECRET", SECRET),
+                ("SESSION_TOKEN", token.as_str()),
+                ("SESSION_DATA", data.as_str()),
+                ("NOW_MS", now.as_str()),
+            ];
+            run_node_status(&dir, "check-cookie-cache.mjs", &env).await
+        }
+    };
+    let accepted = check(value.to_owned()).await;
+    assert!(accepted.status.success(), "{}", String::from_utf8_lossy(&accepted.stdout));
+    let out: Value = serde_json::from_slice(&accepted.stdout).unwrap();
+    assert_eq!(out["session"]["session"]["token"], token);
+    let mut tampered = value.to_owned();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    tampered.insert(20, if value.as_bytes()[20] == b'x' { 'y' } else { 'x' });
+    tampered.remove(21);
+    assert!(!check(tampered).await.status.success(), "a tampered snapshot is refused");
+    app.stop().await;
+}
+
 /// The harness directory, when Node and its packages are installed.
 pub fn harness() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../compat");
@@ -75,10 +115,20 @@ pub fn harness() -> Option<PathBuf> {
     None
 }
 
-async fn run_node(dir: &PathBuf, script: &str, env: &[(&str, &str)]) -> std::process::Output {
+/// Runs a harness script and returns its output whatever its exit status.
+async fn run_node_status(
+    dir: &PathBuf,
+    script: &str,
+    env: &[(&str, &str)],
+) -> std::process::Output {
     let mut command = tokio::process::Command::new("node");
     command.arg(script).current_dir(dir).envs(env.iter().copied());
-    let output = command.output().await.expect("run node");
+    command.output().await.expect("run node")
+}
+
+/// Runs a harness script that must succeed.
+async fn run_node(dir: &PathBuf, script: &str, env: &[(&str, &str)]) -> std::process::Output {
+    let output = run_node_status(dir, script, env).await;
     if !output.status.success() {
         panic!(
             "{script} failed\n--- stdout ---\n{}\n--- stderr ---\n{}",

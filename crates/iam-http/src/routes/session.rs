@@ -60,10 +60,12 @@ pub(crate) async fn get_session(
             if current.refreshed {
                 set_session_cookie(&mut response, &state, &current.session.token, !dont_remember);
             }
+            // Better Auth caches nothing on get-session for "don't remember" sessions.
             let now = state.service.clock().now();
+            let cache = cache.filter(|_| !dont_remember);
             if let Some(value) = cache.and_then(|c| c.encode(&current.session, &current.user, now))
             {
-                set_cookie_cache(&mut response, &state, &value, !dont_remember);
+                set_cookie_cache(&mut response, &state, &value);
             }
             Ok(response.json(SessionAndUser { session: &current.session, user: &current.user }))
         }
