@@ -33,7 +33,9 @@ pub async fn missing_indexes(
     db: &sea_orm_migration::sea_orm::DatabaseConnection,
 ) -> Result<Vec<&'static str>, DbErr> {
     let manager = SchemaManager::new(db);
-    let mut missing = m20261123_000001_better_auth_core::missing_indexes(&manager).await?;
-    missing.extend(m20261123_000002_organizations::missing_indexes(&manager).await?);
+    let mut missing =
+        schema::missing_indexes(&manager, &m20261123_000001_better_auth_core::INDEXES).await?;
+    missing
+        .extend(schema::missing_indexes(&manager, &m20261123_000002_organizations::INDEXES).await?);
     Ok(missing)
 }

@@ -43,7 +43,7 @@ const TABLES: [TableDdl; 4] = [
     },
 ];
 
-const INDEXES: [IndexDdl; 5] = [
+pub(crate) const INDEXES: [IndexDdl; 5] = [
     IndexDdl {
         name: "session_userId_idx",
         table: "session",
@@ -103,21 +103,9 @@ impl MigrationTrait for Migration {
             drop_index_if_present(manager, index).await?;
         }
         // Children first, so foreign keys never block the drop.
-        for table in ["verification", "account", "session", "user"] {
-            drop_table_if_empty(manager, table).await?;
+        for table in TABLES.iter().rev() {
+            drop_table_if_empty(manager, table.name).await?;
         }
         Ok(())
     }
-}
-
-pub(crate) async fn missing_indexes(
-    manager: &SchemaManager<'_>,
-) -> Result<Vec<&'static str>, DbErr> {
-    let mut missing = Vec::new();
-    for index in &INDEXES {
-        if !manager.has_index(index.table, index.name).await? {
-            missing.push(index.name);
-        }
-    }
-    Ok(missing)
 }

@@ -83,7 +83,7 @@ const fn index(
 }
 
 /// Better Auth's indexes for the plugin: every foreign key and every lookup column.
-const INDEXES: [IndexDdl; 9] = [
+pub(crate) const INDEXES: [IndexDdl; 9] = [
     index(
         "organizationRole_organizationId_idx",
         "organizationRole",
@@ -128,16 +128,4 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
-}
-
-pub(crate) async fn missing_indexes(
-    manager: &SchemaManager<'_>,
-) -> Result<Vec<&'static str>, DbErr> {
-    let mut missing = Vec::new();
-    for index in &INDEXES {
-        if !manager.has_index(index.table, index.name).await? {
-            missing.push(index.name);
-        }
-    }
-    Ok(missing)
 }

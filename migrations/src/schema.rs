@@ -12,6 +12,20 @@ pub(crate) struct TableDdl {
     pub sqlite: &'static str,
 }
 
+/// Which of `indexes` the database lacks.
+pub(crate) async fn missing_indexes(
+    manager: &SchemaManager<'_>,
+    indexes: &[IndexDdl],
+) -> Result<Vec<&'static str>, DbErr> {
+    let mut missing = Vec::new();
+    for index in indexes {
+        if !manager.has_index(index.table, index.name).await? {
+            missing.push(index.name);
+        }
+    }
+    Ok(missing)
+}
+
 /// A column Better Auth's plugins add to an existing table.
 pub(crate) struct ColumnDdl {
     pub table: &'static str,

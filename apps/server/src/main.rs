@@ -41,11 +41,19 @@ enum MigrateAction {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    if let Some(Command::GenerateSecret) = cli.command {
-        println!("{}", iam_auth::crypto::random_alphanumeric(48));
-        return Ok(());
+    match Cli::parse().command.unwrap_or(Command::Serve) {
+        // Needs no configuration: it makes the secret the configuration asks for.
+        Command::GenerateSecret => {
+            println!("{}", iam_auth::crypto::random_alphanumeric(48));
+            Ok(())
+        }
+        Command::Serve => serve(configured()).await,
+        Command::Migrate { action } => run_migration(&configured(), action).await,
     }
+}
+
+/// The settings with logging set up; every problem in them reported at once, exit code 2.
+fn configured() -> Settings {
     let settings = match Settings::load() {
         Ok(settings) => settings,
         Err(err) => {
@@ -54,12 +62,7 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     telemetry::init(&settings.log);
-
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(settings).await,
-        Command::Migrate { action } => run_migration(&settings, action).await,
-        Command::GenerateSecret => Ok(()),
-    }
+    settings
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -26,14 +26,6 @@ impl TrustedOrigins {
         Self { entries }
     }
 
-    /// Entries that are plain origins (for CORS, which needs exact origins).
-    pub fn exact_origins(&self) -> impl Iterator<Item = &str> {
-        self.entries
-            .iter()
-            .map(String::as_str)
-            .filter(|e| !e.contains('*') && !e.contains('?') && e.contains("://"))
-    }
-
     /// Whether a request's `Origin`/`Referer` (any URL) comes from a trusted origin.
     pub fn is_trusted(&self, url: &str) -> bool {
         if url.starts_with('/') {
@@ -129,7 +121,6 @@ mod tests {
         // A trusted entry with a trailing slash never matches (Better Auth behaves the same).
         assert!(!o.is_trusted("http://localhost:5173"));
         assert!(!o.is_trusted("null"));
-        assert_eq!(o.exact_origins().count(), 3);
     }
 
     #[test]

@@ -78,9 +78,13 @@ struct Bucket {
     last_request_ms: i64,
 }
 
+fn window_ms(rule: Rule) -> i64 {
+    i64::try_from(rule.window_secs).unwrap_or(i64::MAX / 1000) * 1000
+}
+
 /// Better Auth's algorithm on one bucket; shared by every store.
 fn decide(bucket: Option<Bucket>, rule: Rule, now_ms: i64) -> (Decision, Option<Bucket>) {
-    let window_ms = i64::try_from(rule.window_secs).unwrap_or(i64::MAX / 1000) * 1000;
+    let window_ms = window_ms(rule);
     match bucket {
         Some(b) if now_ms - b.last_request_ms < window_ms => {
             if b.count >= rule.max {
@@ -96,31 +100,42 @@ fn decide(bucket: Option<Bucket>, rule: Rule, now_ms: i64) -> (Decision, Option<
     }
 }
 
-/// Buckets in a mutex-guarded map; stale buckets are swept when the map grows.
+/// Buckets in a mutex-guarded map. Once the map is large, buckets older than the longest
+/// window seen are swept, at most once per that window: a flood of distinct keys costs one
+/// sweep per window, never one per request.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    buckets: Mutex<HashMap<String, Bucket>>,
+    state: Mutex<MemoryState>,
+}
+
+#[derive(Debug, Default)]
+struct MemoryState {
+    buckets: HashMap<String, Bucket>,
+    longest_window_ms: i64,
+    last_sweep_ms: i64,
 }
 
 impl MemoryStore {
     const SWEEP_AT: usize = 10_000;
-    /// Longest window of any rule; older buckets cannot affect a decision.
-    const MAX_WINDOW_MS: i64 = 3_600_000;
 }
 
 #[async_trait]
 impl RateLimitStore for MemoryStore {
     async fn hit(&self, key: &str, rule: Rule, now_ms: i64) -> Decision {
-        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if buckets.len() >= Self::SWEEP_AT {
-            buckets.retain(|_, b| now_ms - b.last_request_ms < Self::MAX_WINDOW_MS);
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let state = &mut *state;
+        state.longest_window_ms = state.longest_window_ms.max(window_ms(rule));
+        let window = state.longest_window_ms;
+        if state.buckets.len() >= Self::SWEEP_AT && now_ms - state.last_sweep_ms >= window {
+            state.buckets.retain(|_, b| now_ms - b.last_request_ms < window);
+            state.last_sweep_ms = now_ms;
         }
-        let (decision, next) = decide(buckets.get(key).copied(), rule, now_ms);
+        let (decision, next) = decide(state.buckets.get(key).copied(), rule, now_ms);
         if let Some(next) = next {
-            match buckets.get_mut(key) {
+            match state.buckets.get_mut(key) {
                 Some(b) => *b = next,
                 None => {
-                    buckets.insert(key.to_owned(), next);
+                    state.buckets.insert(key.to_owned(), next);
                 }
             }
         }
@@ -131,6 +146,23 @@ impl RateLimitStore for MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn stale_buckets_are_swept_at_most_once_per_window() {
+        let store = MemoryStore::default();
+        let rule = Rule { window_secs: 10, max: 100 };
+        for i in 0..MemoryStore::SWEEP_AT {
+            store.hit(&format!("k{i}"), rule, 0).await;
+        }
+        // Inside the window nothing is stale: the map keeps everything and is not swept.
+        store.hit("late", rule, 5_000).await;
+        assert_eq!(store.state.lock().unwrap().buckets.len(), MemoryStore::SWEEP_AT + 1);
+        // A window later the old keys go, in one sweep; the sweep then waits a window.
+        store.hit("later", rule, 10_000).await;
+        let state = store.state.lock().unwrap();
+        assert_eq!(state.buckets.len(), 2, "only 'late' and 'later' remain");
+        assert_eq!(state.last_sweep_ms, 10_000);
+    }
 
     #[test]
     fn rules_follow_better_auth() {

@@ -91,8 +91,4 @@ impl AuthService {
     pub fn cookie_cache(&self) -> Option<&crate::cookie_cache::CookieCache> {
         self.cookie_cache.as_ref()
     }
-
-    pub fn providers(&self) -> &Providers {
-        &self.providers
-    }
 }

@@ -51,10 +51,6 @@ impl Account {
         }
     }
 
-    pub fn is_credential(&self) -> bool {
-        self.provider_id == CREDENTIAL_PROVIDER_ID
-    }
-
     /// Granted scopes as a list (Better Auth's `scopes` field of `/list-accounts`).
     pub fn scopes(&self) -> Vec<&str> {
         self.scope

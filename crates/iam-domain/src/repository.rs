@@ -181,9 +181,6 @@ pub struct PasswordReset<'a> {
 pub trait VerificationRepository: Send + Sync {
     async fn create(&self, verification: &Verification) -> RepoResult<()>;
     async fn find_by_identifier(&self, identifier: &str) -> RepoResult<Option<Verification>>;
-    /// Deletes the row with that identifier and returns it, atomically, so two concurrent
-    /// redemptions of one token cannot both succeed.
-    async fn consume(&self, identifier: &str) -> RepoResult<Option<Verification>>;
     async fn delete_by_identifier(&self, identifier: &str) -> RepoResult<()>;
     /// Replaces the value of a row only if it still holds `expected` (one-time-code attempt
     /// counters); returns whether it did.

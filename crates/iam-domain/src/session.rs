@@ -14,12 +14,12 @@ use crate::time::iso_millis;
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     pub id: String,
-    #[serde(with = "iso_millis")]
+    #[serde(serialize_with = "iso_millis::serialize")]
     pub expires_at: DateTime<Utc>,
     pub token: String,
-    #[serde(with = "iso_millis")]
+    #[serde(serialize_with = "iso_millis::serialize")]
     pub created_at: DateTime<Utc>,
-    #[serde(with = "iso_millis")]
+    #[serde(serialize_with = "iso_millis::serialize")]
     pub updated_at: DateTime<Utc>,
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,

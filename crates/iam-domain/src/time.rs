@@ -20,13 +20,6 @@ pub mod iso_millis {
         serializer.collect_str(&at.to_rfc3339_opts(SecondsFormat::Millis, true))
     }
 
-    /// Reads any RFC 3339 timestamp (what `toISOString()` writes, among others).
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<DateTime<Utc>, D::Error> {
-        <DateTime<Utc> as serde::Deserialize>::deserialize(deserializer)
-    }
-
     /// The same for optional timestamps (`null` when absent).
     pub mod option {
         use super::*;

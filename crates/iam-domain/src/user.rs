@@ -14,9 +14,9 @@ pub struct User {
     pub email: String,
     pub email_verified: bool,
     pub image: Option<String>,
-    #[serde(with = "iso_millis")]
+    #[serde(serialize_with = "iso_millis::serialize")]
     pub created_at: DateTime<Utc>,
-    #[serde(with = "iso_millis")]
+    #[serde(serialize_with = "iso_millis::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -117,12 +117,19 @@ pub struct Fields<'a> {
     map: Option<&'a Map<String, Value>>,
     issues: Vec<String>,
     from_form: bool,
+    /// Where the fields sit, for messages: `body`, or `body.data` for a nested object.
+    path: std::borrow::Cow<'static, str>,
 }
 
 impl<'a> Fields<'a> {
     /// For endpoints whose body schema is required: a missing or non-object body is an issue.
     pub fn required(body: &'a Body) -> Self {
-        let mut fields = Self { map: body.object(), issues: Vec::new(), from_form: body.from_form };
+        let mut fields = Self {
+            map: body.object(),
+            issues: Vec::new(),
+            from_form: body.from_form,
+            path: "body".into(),
+        };
         if fields.map.is_none() {
             fields.issues.push(format!(
                 "[body] Invalid input: expected object, received {}",
@@ -148,7 +155,7 @@ impl<'a> Fields<'a> {
     fn issue(&mut self, key: &str, message: impl std::fmt::Display) {
         // Once the body itself is wrong zod reports only that.
         if self.map.is_some() {
-            self.issues.push(format!("[body.{key}] {message}"));
+            self.issues.push(format!("[{}.{key}] {message}", self.path));
         }
     }
 
@@ -218,6 +225,21 @@ impl<'a> Fields<'a> {
                 Vec::new()
             }
         }
+    }
+
+    /// The fields of a required nested object (`data` in the update endpoints), reported as
+    /// `[body.data.name]`. A missing or non-object value is an issue of this reader; the
+    /// nested reader's own issues come out of its `finish`.
+    pub fn nested(&mut self, key: &str) -> Fields<'a> {
+        let map = match self.get(key) {
+            Some(Value::Object(map)) => Some(map),
+            _ => {
+                self.expected(key, "object");
+                None
+            }
+        };
+        let path = format!("{}.{key}", self.path).into();
+        Fields { map, issues: Vec::new(), from_form: self.from_form, path }
     }
 
     /// `string | string[]` (roles, team ids); `None` when absent.

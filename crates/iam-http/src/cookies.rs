@@ -7,19 +7,8 @@
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{COOKIE, HeaderValue};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-
-/// What `encodeURIComponent` leaves alone: `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
-const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'!')
-    .remove(b'~')
-    .remove(b'*')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')');
+use iam_auth::links::URI_COMPONENT;
+use percent_encoding::utf8_percent_encode;
 
 #[derive(Debug, Clone)]
 pub struct CookieSettings {
@@ -45,10 +34,6 @@ impl CookieSettings {
             dont_remember: name("dont_remember"),
             state: name("state"),
         }
-    }
-
-    pub fn is_secure(&self) -> bool {
-        self.secure
     }
 
     /// A Set-Cookie header value; `max_age: None` makes a browser-session cookie.

@@ -105,3 +105,12 @@ pub fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
 }
+
+/// A query parameter the endpoint's schema requires; missing is zod's validation error.
+pub fn required_query(req: &HttpRequest, name: &str) -> Result<String, iam_domain::AuthError> {
+    query_param(req, name).ok_or_else(|| {
+        iam_domain::AuthError::Validation(format!(
+            "[query.{name}] Invalid input: expected string, received undefined"
+        ))
+    })
+}

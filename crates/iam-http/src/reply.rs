@@ -6,12 +6,38 @@ use actix_web::{HttpResponse, HttpResponseBuilder};
 use crate::state::AuthState;
 
 /// Sets the signed session cookie (and `dont_remember` for browser-session logins) and the
-/// bearer plugin's `set-auth-token` header.
+/// bearer plugin's `set-auth-token` header. With the cookie cache on, the snapshot is
+/// dropped: what the session carries may have changed, and the next get-session caches
+/// afresh.
 pub fn set_session_cookie(
     response: &mut HttpResponseBuilder,
     state: &AuthState,
     token: &str,
     remember: bool,
+) {
+    issue_session_cookie(response, state, token, remember, None);
+}
+
+/// Re-sends the cookie of the request's own session (after a change it carries), keeping the
+/// browser's "remember me" choice.
+pub fn reissue_session_cookie(
+    response: &mut HttpResponseBuilder,
+    state: &AuthState,
+    req: &actix_web::HttpRequest,
+    token: &str,
+) {
+    let remember = !state.guard.dont_remember(req);
+    set_session_cookie(response, state, token, remember);
+}
+
+/// [`set_session_cookie`] that writes `snapshot` as the new cookie-cache value instead of
+/// dropping it (get-session, which has just read the session).
+pub fn issue_session_cookie(
+    response: &mut HttpResponseBuilder,
+    state: &AuthState,
+    token: &str,
+    remember: bool,
+    snapshot: Option<&str>,
 ) {
     let signer = state.service.verifier().signer();
     let signed = signer.sign(token);
@@ -27,10 +53,12 @@ pub fn set_session_cookie(
             state.cookies.set(&state.cookies.dont_remember, &flag, None),
         ));
     }
-    // What the session carries may have changed: drop the cached snapshot, the next
-    // get-session reads the database and caches afresh.
-    if state.service.cookie_cache().is_some() {
-        response.append_header((SET_COOKIE, state.cookies.expire(&state.cookies.session_data)));
+    match snapshot {
+        Some(value) => set_cookie_cache(response, state, value),
+        None if state.service.cookie_cache().is_some() => {
+            response.append_header((SET_COOKIE, state.cookies.expire(&state.cookies.session_data)));
+        }
+        None => {}
     }
     response
         .insert_header(("set-auth-token", signed))

@@ -18,10 +18,6 @@ impl OutboxMailer {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         Self { dir: dir.into(), sequence: AtomicU64::new(0) }
     }
-
-    pub fn dir(&self) -> &std::path::Path {
-        &self.dir
-    }
 }
 
 #[async_trait]

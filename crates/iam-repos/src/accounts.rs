@@ -95,11 +95,7 @@ impl AccountRepository for SeaOrmAccounts {
             .exec(&txn)
             .await
             .repo()?;
-        session::Entity::delete_many()
-            .filter(session::Column::UserId.eq(new_session.user_id.as_str()))
-            .exec(&txn)
-            .await
-            .repo()?;
+        crate::sessions::delete_sessions_of(&txn, new_session.user_id.as_str()).await?;
         session::Entity::insert(session_to_row(new_session))
             .exec_without_returning(&txn)
             .await
@@ -166,11 +162,7 @@ impl AccountRepository for SeaOrmAccounts {
                 .repo()?;
         }
         if reset.revoke_sessions {
-            session::Entity::delete_many()
-                .filter(session::Column::UserId.eq(reset.user_id))
-                .exec(&txn)
-                .await
-                .repo()?;
+            crate::sessions::delete_sessions_of(&txn, reset.user_id).await?;
         }
         if reset.mark_email_verified {
             user::Entity::update_many()

@@ -3,11 +3,25 @@ use chrono::{DateTime, Utc};
 use iam_domain::{RepoResult, Session, SessionRepository, User};
 use iam_tables::{session, user};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::Expr,
 };
 
 use crate::convert::{session_from_row, session_to_row, user_from_row};
 use crate::errors::DbResultExt;
+
+/// Deletes every session of a user (also inside other repositories' transactions).
+pub(crate) async fn delete_sessions_of(
+    conn: &impl ConnectionTrait,
+    user_id: &str,
+) -> RepoResult<u64> {
+    let result = session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(conn)
+        .await
+        .repo()?;
+    Ok(result.rows_affected)
+}
 
 pub struct SeaOrmSessions {
     db: DatabaseConnection,
@@ -91,12 +105,7 @@ impl SessionRepository for SeaOrmSessions {
     }
 
     async fn delete_all_for_user(&self, user_id: &str) -> RepoResult<u64> {
-        let result = session::Entity::delete_many()
-            .filter(session::Column::UserId.eq(user_id))
-            .exec(&self.db)
-            .await
-            .repo()?;
-        Ok(result.rows_affected)
+        delete_sessions_of(&self.db, user_id).await
     }
 
     async fn delete_others_for_user(&self, user_id: &str, keep_token: &str) -> RepoResult<u64> {

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use iam_domain::organization::repository::NewOrganization;
 use iam_domain::{Account, CREDENTIAL_PROVIDER_ID, RepoResult, User, UserPatch, UserRepository};
-use iam_tables::{account, session, user};
+use iam_tables::{account, user};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QuerySelect,
     RelationTrait, TransactionTrait,
@@ -100,11 +100,7 @@ impl UserRepository for SeaOrmUsers {
         // The foreign keys cascade, but Better Auth databases created by other tools may
         // lack them (and SQLite enforces them only per connection), so delete explicitly.
         let txn = self.db.begin().await.repo()?;
-        session::Entity::delete_many()
-            .filter(session::Column::UserId.eq(id))
-            .exec(&txn)
-            .await
-            .repo()?;
+        crate::sessions::delete_sessions_of(&txn, id).await?;
         account::Entity::delete_many()
             .filter(account::Column::UserId.eq(id))
             .exec(&txn)
@@ -171,11 +167,7 @@ impl UserRepository for SeaOrmUsers {
             .exec(&txn)
             .await
             .repo()?;
-        session::Entity::delete_many()
-            .filter(session::Column::UserId.eq(id))
-            .exec(&txn)
-            .await
-            .repo()?;
+        crate::sessions::delete_sessions_of(&txn, id).await?;
         user::Entity::update_many()
             .col_expr(user::Column::EmailVerified, Expr::value(true))
             .col_expr(user::Column::UpdatedAt, Expr::value(now))

@@ -40,17 +40,6 @@ impl VerificationRepository for SeaOrmVerifications {
         Ok(row.map(verification_from_row))
     }
 
-    async fn consume(&self, identifier: &str) -> RepoResult<Option<Verification>> {
-        let Some(found) = self.find_by_identifier(identifier).await? else {
-            return Ok(None);
-        };
-        // Whoever deletes the row owns the token: a concurrent second redemption deletes
-        // nothing and is told the token does not exist. Portable to MySQL (no RETURNING).
-        let deleted =
-            verification::Entity::delete_by_id(found.id.as_str()).exec(&self.db).await.repo()?;
-        Ok((deleted.rows_affected == 1).then_some(found))
-    }
-
     async fn delete_by_identifier(&self, identifier: &str) -> RepoResult<()> {
         verification::Entity::delete_many()
             .filter(verification::Column::Identifier.eq(identifier))

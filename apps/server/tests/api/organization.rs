@@ -20,6 +20,8 @@ db_tests!(
     custom_roles,
     bad_input_and_switches,
     personal_organization_policy,
+    limits_from_configuration,
+    invitation_into_a_team_and_lookups,
 );
 
 const TEAMS: (&str, &str) = ("ORGANIZATION_TEAMS_ENABLED", "true");
@@ -217,7 +219,7 @@ async fn invite_accept_and_owner_rules(backend: Backend) {
         .await;
     assert_error(res, 400, "YOU_CANNOT_LEAVE_THE_ORGANIZATION_AS_THE_ONLY_OWNER").await;
 
-    // A second owner makes leaving possible; then the admin is removed by email.
+    // A second owner makes leaving possible; the new sole owner then cannot leave.
     json_of(
         owner
             .post(
@@ -607,5 +609,179 @@ async fn personal_organization_policy(backend: Backend) {
     let other = app.browser();
     assert_eq!(other.sign_in(&email, crate::helpers::PASSWORD).await.status(), StatusCode::OK);
     assert_eq!(other.session().await["session"]["activeOrganizationId"], personal_id);
+    app.stop().await;
+}
+
+async fn verify_email(app: &TestApp, email: &str) {
+    let users = &app.service().repositories().users;
+    let user = users.find_by_email(email).await.unwrap().unwrap();
+    users.set_email_verified(&user.id, true, chrono::Utc::now()).await.unwrap();
+}
+
+/// Every limit of the issue, set low: organizations per user, members, pending invitations,
+/// invitation lifetime, re-invites, verified email to accept, teams, team size, deletion.
+async fn limits_from_configuration(backend: Backend) {
+    let (app, _sink) = with_mail(
+        backend,
+        &[
+            TEAMS,
+            ("ORGANIZATION_LIMIT", "1"),
+            ("ORGANIZATION_MEMBERSHIP_LIMIT", "2"),
+            ("ORGANIZATION_INVITATION_LIMIT", "2"),
+            ("ORGANIZATION_INVITATION_EXPIRES_IN", "3600"),
+            ("ORGANIZATION_CANCEL_PENDING_INVITATIONS_ON_REINVITE", "true"),
+            ("ORGANIZATION_REQUIRE_EMAIL_VERIFICATION_ON_INVITATION", "true"),
+            ("ORGANIZATION_MAXIMUM_TEAMS", "2"),
+            ("ORGANIZATION_MAXIMUM_MEMBERS_PER_TEAM", "1"),
+            ("ORGANIZATION_DISABLE_DELETION", "true"),
+        ],
+    )
+    .await;
+    let (owner, _) = signed_up(&app, "owner").await;
+    let org = create_org(&owner, "limited").await;
+    let org_id = org["id"].as_str().unwrap();
+    let res = owner.post("/api/auth/organization/create", json!({"name": "B", "slug": "b2"})).await;
+    assert_error(res, 403, "YOU_HAVE_REACHED_THE_MAXIMUM_NUMBER_OF_ORGANIZATIONS").await;
+
+    // Invitations live ORGANIZATION_INVITATION_EXPIRES_IN seconds; a re-invite cancels the
+    // pending one instead of being refused.
+    let (first, first_email) = signed_up(&app, "first").await;
+    let old = invite(&owner, org_id, &first_email, "member").await;
+    let body = json!({"email": first_email, "role": "member"});
+    let invitation = json_of(owner.post("/api/auth/organization/invite-member", body).await).await;
+    let id = invitation["id"].as_str().unwrap().to_owned();
+    assert_ne!(id, old);
+    let created = chrono::DateTime::parse_from_rfc3339(invitation["createdAt"].as_str().unwrap());
+    let expires = chrono::DateTime::parse_from_rfc3339(invitation["expiresAt"].as_str().unwrap());
+    assert_eq!((expires.unwrap() - created.unwrap()).num_seconds(), 3600);
+    let listed = json_of(owner.get("/api/auth/organization/list-invitations").await).await;
+    let status_of = |id: &str| {
+        listed.as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()["status"].clone()
+    };
+    assert_eq!((status_of(&old), status_of(&id)), (json!("canceled"), json!("pending")));
+
+    // Two pending invitations are the limit.
+    let (second, second_email) = signed_up(&app, "second").await;
+    let second_id = invite(&owner, org_id, &second_email, "member").await;
+    let res = owner
+        .post(
+            "/api/auth/organization/invite-member",
+            json!({"email": "third@example.com", "role": "member"}),
+        )
+        .await;
+    assert_error(res, 403, "INVITATION_LIMIT_REACHED").await;
+
+    // Accepting needs a verified address; then the organization is full at two members.
+    let accept = |id: &str| json!({"invitationId": id});
+    let res = first.post("/api/auth/organization/accept-invitation", accept(&id)).await;
+    assert_error(res, 403, "EMAIL_VERIFICATION_REQUIRED_BEFORE_ACCEPTING_OR_REJECTING_INVITATION")
+        .await;
+    verify_email(&app, &first_email).await;
+    let joined =
+        json_of(first.post("/api/auth/organization/accept-invitation", accept(&id)).await).await;
+    verify_email(&app, &second_email).await;
+    let res = second.post("/api/auth/organization/accept-invitation", accept(&second_id)).await;
+    assert_error(res, 403, "ORGANIZATION_MEMBERSHIP_LIMIT_REACHED").await;
+    app.advance(Duration::seconds(3601));
+    let res = second.post("/api/auth/organization/accept-invitation", accept(&second_id)).await;
+    assert_error(res, 400, "INVITATION_NOT_FOUND").await;
+
+    // Two teams (the default one counts), one member each.
+    let team =
+        json_of(owner.post("/api/auth/organization/create-team", json!({"name": "T"})).await).await;
+    let res = owner.post("/api/auth/organization/create-team", json!({"name": "U"})).await;
+    assert_error(res, 400, "YOU_HAVE_REACHED_THE_MAXIMUM_NUMBER_OF_TEAMS").await;
+    let team_id = team["id"].as_str().unwrap();
+    let owner_id = org["members"][0]["userId"].as_str().unwrap();
+    let add = |user: &str| json!({"teamId": team_id, "userId": user});
+    json_of(owner.post("/api/auth/organization/add-team-member", add(owner_id)).await).await;
+    let res = owner
+        .post(
+            "/api/auth/organization/add-team-member",
+            add(joined["member"]["userId"].as_str().unwrap()),
+        )
+        .await;
+    assert_error(res, 403, "TEAM_MEMBER_LIMIT_REACHED").await;
+
+    let res = owner.post("/api/auth/organization/delete", json!({"organizationId": org_id})).await;
+    assert_error(res, 404, "ORGANIZATION_DELETION_DISABLED").await;
+    app.stop().await;
+}
+
+/// An invitation into a team puts the new member in it and makes it their active team
+/// (with a fresh cookie); the recipient's list, get-organization by id or slug, set-active
+/// by id and removal by member id.
+async fn invitation_into_a_team_and_lookups(backend: Backend) {
+    let (app, _sink) = with_mail(backend, &[TEAMS]).await;
+    let (owner, _) = signed_up(&app, "owner").await;
+    let org = create_org(&owner, "lookups").await;
+    let org_id = org["id"].as_str().unwrap();
+    let team =
+        json_of(owner.post("/api/auth/organization/create-team", json!({"name": "Ops"})).await)
+            .await;
+    let team_id = team["id"].as_str().unwrap();
+
+    let (guest, guest_email) = signed_up(&app, "guest").await;
+    let body = json!({"email": guest_email, "role": "member", "teamId": team_id});
+    let invitation = json_of(owner.post("/api/auth/organization/invite-member", body).await).await;
+    assert_eq!(invitation["teamId"], team_id);
+    verify_email(&app, &guest_email).await;
+    let mine = json_of(guest.get("/api/auth/organization/list-user-invitations").await).await;
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine[0]["organizationName"], "Acme");
+    let res = guest
+        .post("/api/auth/organization/accept-invitation", json!({"invitationId": invitation["id"]}))
+        .await;
+    let cookies = set_cookies(&res);
+    assert!(
+        cookie_named(&cookies, "better-auth.session_token").is_some(),
+        "one team: cookie re-sent"
+    );
+    let accepted = json_of(res).await;
+    let session = guest.session().await["session"].clone();
+    assert_eq!(
+        (session["activeOrganizationId"].as_str(), session["activeTeamId"].as_str()),
+        (Some(org_id), Some(team_id))
+    );
+    let members = json_of(guest.get("/api/auth/organization/list-team-members").await).await;
+    assert_eq!(members.as_array().unwrap().len(), 1);
+
+    // get-organization: by slug, by id, the active one; none without an active one.
+    let by_slug = json_of(
+        guest.get("/api/auth/organization/get-organization?organizationSlug=lookups").await,
+    )
+    .await;
+    let by_id = json_of(
+        guest
+            .get(&format!("/api/auth/organization/get-organization?organizationId={org_id}"))
+            .await,
+    )
+    .await;
+    assert_eq!((by_slug["id"].as_str(), by_id["slug"].as_str()), (Some(org_id), Some("lookups")));
+    json_of(guest.post("/api/auth/organization/set-active", json!({"organizationId": null})).await)
+        .await;
+    let none = json_of(guest.get("/api/auth/organization/get-organization").await).await;
+    assert!(none.is_null());
+    let res =
+        guest.post("/api/auth/organization/set-active", json!({"organizationId": org_id})).await;
+    assert!(cookie_named(&set_cookies(&res), "better-auth.session_token").is_some());
+    let active = json_of(res).await;
+    assert_eq!(active["id"], org_id);
+    assert!(active["metadata"].is_null(), "metadata as stored (no object) from set-active");
+
+    // Removal by member id answers the member without its user, and empties its teams.
+    let member_id = accepted["member"]["id"].as_str().unwrap();
+    let removed = json_of(
+        owner
+            .post("/api/auth/organization/remove-member", json!({"memberIdOrEmail": member_id}))
+            .await,
+    )
+    .await;
+    assert_eq!(removed["member"]["id"], member_id);
+    assert!(removed["member"].get("user").is_none());
+    assert_eq!(count(&app, "teamMember", "teamId", team_id).await, 0);
+    assert!(guest.session().await["session"]["activeOrganizationId"].is_null());
+    let path = format!("/api/auth/organization/get-full-organization?organizationId={org_id}");
+    assert_error(guest.get(&path).await, 403, "USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION").await;
     app.stop().await;
 }

@@ -69,10 +69,6 @@ impl PasswordHasher {
         })
     }
 
-    pub fn algorithm(&self) -> HashAlgorithm {
-        self.algorithm
-    }
-
     /// Hashes a new password with the configured algorithm.
     pub async fn hash(&self, password: &str) -> Result<String, AuthError> {
         let algorithm = self.algorithm;

@@ -139,8 +139,4 @@ impl Providers {
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
     }
-
-    pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.by_id.keys().map(String::as_str)
-    }
 }

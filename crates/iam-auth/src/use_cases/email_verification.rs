@@ -16,7 +16,7 @@ use crate::use_cases::mailing::{encode_component, human_duration};
 #[derive(Debug)]
 pub enum LinkOutcome {
     /// The address is verified. `session` is set when auto sign-in opened one.
-    Verified { user: User, session: Option<Box<Session>>, already: bool },
+    Verified { user: User, session: Option<Box<Session>> },
     /// The current address approved a change of email; a link went to the new address.
     ChangeApproved,
     /// The email changed.
@@ -181,7 +181,7 @@ impl AuthService {
         client: &ClientInfo,
     ) -> Result<LinkOutcome, AuthError> {
         if user.email_verified {
-            return Ok(LinkOutcome::Verified { user, session: None, already: true });
+            return Ok(LinkOutcome::Verified { user, session: None });
         }
         let now = self.clock.now();
         self.repos.users.set_email_verified(&user.id, true, now).await?;
@@ -196,6 +196,6 @@ impl AuthService {
         } else {
             None
         };
-        Ok(LinkOutcome::Verified { user, session: session.map(Box::new), already: false })
+        Ok(LinkOutcome::Verified { user, session: session.map(Box::new) })
     }
 }

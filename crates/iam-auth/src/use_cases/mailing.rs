@@ -58,20 +58,7 @@ pub(crate) fn human_duration(d: Duration) -> String {
     if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") }
 }
 
-/// `encodeURIComponent`, for values put into links.
-pub(crate) fn encode_component(value: &str) -> String {
-    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'!')
-        .remove(b'~')
-        .remove(b'*')
-        .remove(b'\'')
-        .remove(b'(')
-        .remove(b')');
-    percent_encoding::utf8_percent_encode(value, SET).to_string()
-}
+pub(crate) use crate::links::encode_component;
 
 #[cfg(test)]
 mod tests {

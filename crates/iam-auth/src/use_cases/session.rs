@@ -34,7 +34,7 @@ impl AuthService {
         client: &ClientInfo,
     ) -> Result<Session, AuthError> {
         let mut session = self.new_session(user_id, remember, client);
-        if self.config.organization.personal_organization {
+        if self.personal_organizations_on() {
             session.active_organization_id = self.personal_organization_id(user_id).await?;
         }
         self.repos.sessions.create(&session).await.map_err(|e| {

@@ -553,17 +553,7 @@ impl AuthService {
         account_id: &str,
     ) -> Result<AccessToken, AuthError> {
         let (account, provider) = self.provider_account(user_id, account_id).await?;
-        let now = self.clock.now();
-        let expiring =
-            account.access_token_expires_at.is_some_and(|at| at - now < Duration::seconds(5));
-        let account = if expiring && account.refresh_token.is_some() && provider.supports_refresh()
-        {
-            self.refresh_account(&account, provider.as_ref())
-                .await
-                .map_err(|_| AuthError::FailedToGetAccessToken)?
-        } else {
-            account
-        };
+        let account = self.with_fresh_access_token(account, provider.as_ref()).await?;
         let access_token = account
             .access_token
             .as_deref()
@@ -575,6 +565,25 @@ impl AuthService {
             scopes: account.scopes().into_iter().map(str::to_owned).collect(),
             id_token: account.id_token.as_deref().map(|t| self.token_cipher.decrypt(t)),
         })
+    }
+
+    /// The account, refreshed first when its access token expires within 5 seconds and the
+    /// provider can refresh it.
+    async fn with_fresh_access_token(
+        &self,
+        account: Account,
+        provider: &dyn OAuthProvider,
+    ) -> Result<Account, AuthError> {
+        let now = self.clock.now();
+        let expiring =
+            account.access_token_expires_at.is_some_and(|at| at - now < Duration::seconds(5));
+        if expiring && account.refresh_token.is_some() && provider.supports_refresh() {
+            self.refresh_account(&account, provider)
+                .await
+                .map_err(|_| AuthError::FailedToGetAccessToken)
+        } else {
+            Ok(account)
+        }
     }
 
     /// `/refresh-token`: always asks the provider for new tokens.
@@ -639,14 +648,17 @@ impl AuthService {
         user_id: &str,
         account_id: &str,
     ) -> Result<(ProviderProfile, Account), AuthError> {
-        let token = self.get_access_token(user_id, account_id).await.map_err(|e| match e {
-            AuthError::FailedToGetAccessToken => AuthError::AccessTokenNotFound,
-            other => other,
-        })?;
         let (account, provider) = self.provider_account(user_id, account_id).await?;
+        let account = self.with_fresh_access_token(account, provider.as_ref()).await;
+        let account = account.map_err(|_| AuthError::AccessTokenNotFound)?;
+        let access_token = account
+            .access_token
+            .as_deref()
+            .map(|t| self.token_cipher.decrypt(t))
+            .ok_or(AuthError::AccessTokenNotFound)?;
         // The user-info endpoint, not the stored ID token (which may have expired).
         let tokens =
-            ProviderTokens { access_token: Some(token.access_token), ..ProviderTokens::default() };
+            ProviderTokens { access_token: Some(access_token), ..ProviderTokens::default() };
         let profile = provider
             .user_info(&tokens, None)
             .await

@@ -71,18 +71,9 @@ impl Default for AccessControl {
 }
 
 impl AccessControl {
-    /// Every resource with every action it knows.
-    pub fn statements(&self) -> &Permissions {
-        &self.statements
-    }
-
     /// Whether `role` is one of the predefined (static) roles.
     pub fn is_predefined(&self, role: &str) -> bool {
         self.roles.contains_key(role)
-    }
-
-    pub fn predefined_roles(&self) -> impl Iterator<Item = &str> {
-        self.roles.keys().map(String::as_str)
     }
 
     /// Resources in `requested` that the statements do not know.

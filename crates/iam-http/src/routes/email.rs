@@ -10,9 +10,9 @@ use iam_domain::values::Email;
 use serde_json::json;
 
 use crate::body::{Accepts, Fields, RawBody};
-use crate::csrf::query_param;
+use crate::csrf::{query_param, required_query};
 use crate::error::{ApiError, error_response_with_status};
-use crate::reply::{redirect, set_session_cookie, with_query};
+use crate::reply::{redirect, reissue_session_cookie, set_session_cookie, with_query};
 use crate::state::AuthState;
 
 /// `POST /send-verification-email {email, callbackURL?}`
@@ -42,11 +42,7 @@ pub(crate) async fn verify_email(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     state.origin_policy.check_query_callback(&req)?;
-    let token = query_param(&req, "token").ok_or_else(|| {
-        AuthError::Validation(
-            "[query.token] Invalid input: expected string, received undefined".into(),
-        )
-    })?;
+    let token = required_query(&req, "token")?;
     let callback = query_param(&req, "callbackURL").filter(|c| !c.is_empty());
     let current = state.guard.session(&req).await?;
     let client = state.client(&req);
@@ -82,8 +78,7 @@ pub(crate) async fn verify_email(
         LinkOutcome::EmailChanged { user } => {
             // The signed-in user's cookie is re-issued with the changed profile.
             if let Some(current) = current.as_ref().filter(|c| c.user.id == user.id) {
-                let remember = !state.guard.dont_remember(&req);
-                set_session_cookie(&mut response, &state, &current.session.token, remember);
+                reissue_session_cookie(&mut response, &state, &req, &current.session.token);
             }
             None
         }
@@ -111,8 +106,7 @@ pub(crate) async fn change_email(
     let outcome = state.service.change_email(&auth.user, &new_email, callback_url).await?;
     let mut response = HttpResponse::Ok();
     if let ChangeEmailOutcome::Changed { .. } = outcome {
-        let remember = !state.guard.dont_remember(&req);
-        set_session_cookie(&mut response, &state, &auth.session.token, remember);
+        reissue_session_cookie(&mut response, &state, &req, &auth.session.token);
     }
     Ok(response.json(json!({ "status": true })))
 }

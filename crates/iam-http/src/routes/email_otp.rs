@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::body::{Accepts, Fields, RawBody};
 use crate::error::ApiError;
-use crate::reply::{TokenAndUser, set_session_cookie};
+use crate::reply::{TokenAndUser, reissue_session_cookie, set_session_cookie};
 use crate::state::AuthState;
 
 const TYPES: &str = r#""email-verification"|"sign-in"|"forget-password"|"change-email""#;
@@ -185,7 +185,6 @@ pub(crate) async fn change_email(
     let auth = state.guard.require(&req).await?;
     state.service.change_email_otp(&auth.user, &new_email, otp).await?;
     let mut response = HttpResponse::Ok();
-    let remember = !state.guard.dont_remember(&req);
-    set_session_cookie(&mut response, &state, &auth.session.token, remember);
+    reissue_session_cookie(&mut response, &state, &req, &auth.session.token);
     Ok(response.json(json!({ "success": true })))
 }

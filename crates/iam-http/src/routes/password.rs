@@ -7,7 +7,7 @@ use iam_domain::values::Email;
 use serde_json::json;
 
 use crate::body::{Accepts, Fields, RawBody};
-use crate::csrf::query_param;
+use crate::csrf::{query_param, required_query};
 use crate::error::ApiError;
 use crate::reply::{redirect, with_query};
 use crate::state::AuthState;
@@ -39,12 +39,7 @@ pub(crate) async fn reset_password_link(
     token: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     state.origin_policy.check_query_callback(&req)?;
-    let callback = query_param(&req, "callbackURL").ok_or_else(|| {
-        AuthError::Validation(
-            "[query.callbackURL] Invalid input: expected string, received undefined".into(),
-        )
-    })?;
-    let valid = state.service.reset_token_is_valid(&token).await?;
+    let callback = required_query(&req, "callbackURL")?;
     if callback.is_empty() {
         // No app page to go to: Better Auth's own error page.
         let target = format!("{}/error?error=INVALID_TOKEN", state.service.config().api_url);
@@ -52,7 +47,7 @@ pub(crate) async fn reset_password_link(
     }
     // Better Auth resolves the callback against the base URL (absolute Location).
     let absolute = state.base_url.join(&callback).map(|u| u.to_string()).unwrap_or(callback);
-    let target = if valid {
+    let target = if state.service.reset_token_is_valid(&token).await? {
         with_query(&absolute, "token", &token)
     } else {
         with_query(&absolute, "error", "INVALID_TOKEN")

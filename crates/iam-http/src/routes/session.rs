@@ -7,9 +7,8 @@ use serde_json::json;
 
 use crate::body::{Accepts, Fields, RawBody};
 use crate::cookies::find_cookie;
-use crate::csrf::query_param;
 use crate::error::ApiError;
-use crate::reply::{SessionAndUser, clear_session_cookies, set_cookie_cache, set_session_cookie};
+use crate::reply::{SessionAndUser, clear_session_cookies, issue_session_cookie, set_cookie_cache};
 use crate::state::AuthState;
 
 fn no_store(mut response: HttpResponseBuilder) -> HttpResponseBuilder {
@@ -19,7 +18,8 @@ fn no_store(mut response: HttpResponseBuilder) -> HttpResponseBuilder {
 
 /// zod's `coerce.boolean()` on a query value: any non-empty string is true, even "false".
 fn query_flag(req: &HttpRequest, name: &str) -> bool {
-    query_param(req, name).is_some_and(|v| !v.is_empty())
+    url::form_urlencoded::parse(req.query_string().as_bytes())
+        .any(|(key, value)| key == name && !value.is_empty())
 }
 
 /// `GET /get-session`: `null` when signed out; slides the expiry once a day.
@@ -31,7 +31,6 @@ pub(crate) async fn get_session(
     let Some(token) = state.guard.token(&req) else {
         return Ok(response.json(serde_json::Value::Null));
     };
-    let dont_remember = state.guard.dont_remember(&req);
     let cache = state.service.cookie_cache().filter(|_| !query_flag(&req, "disableCookieCache"));
     if let Some(cache) = cache
         && let Some(snapshot) = find_cookie(&req, &state.cookies.session_data)
@@ -48,6 +47,7 @@ pub(crate) async fn get_session(
             }
         }
     }
+    let dont_remember = state.guard.dont_remember(&req);
     let options =
         GetSessionOptions { dont_remember, disable_refresh: query_flag(&req, "disableRefresh") };
     match state.service.get_session(&token, options).await? {
@@ -57,15 +57,17 @@ pub(crate) async fn get_session(
             Ok(response.json(serde_json::Value::Null))
         }
         Some(current) => {
-            if current.refreshed {
-                set_session_cookie(&mut response, &state, &current.session.token, !dont_remember);
-            }
             // Better Auth caches nothing on get-session for "don't remember" sessions.
             let now = state.service.clock().now();
-            let cache = cache.filter(|_| !dont_remember);
-            if let Some(value) = cache.and_then(|c| c.encode(&current.session, &current.user, now))
-            {
-                set_cookie_cache(&mut response, &state, &value);
+            let snapshot = cache
+                .filter(|_| !dont_remember)
+                .and_then(|c| c.encode(&current.session, &current.user, now));
+            if current.refreshed {
+                let token = &current.session.token;
+                let remember = !dont_remember;
+                issue_session_cookie(&mut response, &state, token, remember, snapshot.as_deref());
+            } else if let Some(value) = &snapshot {
+                set_cookie_cache(&mut response, &state, value);
             }
             Ok(response.json(SessionAndUser { session: &current.session, user: &current.user }))
         }

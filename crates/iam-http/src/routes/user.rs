@@ -6,9 +6,11 @@ use iam_domain::{AuthError, UserPatch};
 use serde_json::json;
 
 use crate::body::{Accepts, Fields, RawBody};
-use crate::csrf::query_param;
+use crate::csrf::{query_param, required_query};
 use crate::error::ApiError;
-use crate::reply::{TokenAndUser, clear_session_cookies, redirect, set_session_cookie};
+use crate::reply::{
+    TokenAndUser, clear_session_cookies, redirect, reissue_session_cookie, set_session_cookie,
+};
 use crate::state::AuthState;
 
 /// `POST /update-user {name?, image?}`. Returns `{status: true}`; the email cannot change here.
@@ -55,8 +57,7 @@ pub(crate) async fn update_user(
 
     // Better Auth re-issues the session cookie on update-user.
     let mut response = HttpResponse::Ok();
-    let remember = !state.guard.dont_remember(&req);
-    set_session_cookie(&mut response, &state, &auth.session.token, remember);
+    reissue_session_cookie(&mut response, &state, &req, &auth.session.token);
     Ok(response.json(json!({ "status": true })))
 }
 
@@ -146,11 +147,7 @@ pub(crate) async fn delete_user_callback(
     if !state.service.config().delete_user.enabled {
         return Err(AuthError::NotFound.into());
     }
-    let token = query_param(&req, "token").ok_or_else(|| {
-        AuthError::Validation(
-            "[query.token] Invalid input: expected string, received undefined".into(),
-        )
-    })?;
+    let token = required_query(&req, "token")?;
     let auth = state.guard.session(&req).await?.ok_or(AuthError::DeleteConfirmationNeedsSession)?;
     state.service.confirm_delete_user(&auth.user, &token).await?;
     match query_param(&req, "callbackURL").filter(|c| !c.is_empty()) {

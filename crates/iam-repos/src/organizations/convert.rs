@@ -99,11 +99,11 @@ pub(super) fn team_from_row(row: team::Model) -> Team {
     }
 }
 
-pub(super) fn team_to_row(t: &Team, member_count: i32) -> team::ActiveModel {
+pub(super) fn team_to_row(t: &Team) -> team::ActiveModel {
     team::ActiveModel {
         id: Set(t.id.clone()),
         name: Set(t.name.clone()),
-        member_count: Set(member_count),
+        member_count: Set(t.member_count),
         organization_id: Set(t.organization_id.clone()),
         created_at: Set(t.created_at),
         updated_at: Set(t.updated_at),

@@ -19,8 +19,8 @@ use iam_tables::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, TransactionTrait,
 };
 
 use self::convert::*;
@@ -55,23 +55,32 @@ async fn set_session_active(
     Ok(())
 }
 
-/// Inserts a team membership and bumps the team's hidden `memberCount`.
-async fn insert_team_member(conn: &impl ConnectionTrait, tm: &TeamMember) -> RepoResult<()> {
-    team_member::Entity::insert(team_member_to_row(tm))
+/// Inserts team memberships (of distinct teams) and bumps each team's hidden
+/// `memberCount`: two statements whatever the number.
+async fn insert_team_members(
+    conn: &impl ConnectionTrait,
+    members: &[TeamMember],
+) -> RepoResult<()> {
+    if members.is_empty() {
+        return Ok(());
+    }
+    team_member::Entity::insert_many(members.iter().map(team_member_to_row))
         .exec_without_returning(conn)
         .await
         .repo()?;
-    adjust_member_count(conn, &tm.team_id, 1).await
+    adjust_member_counts(conn, members.iter().map(|m| m.team_id.clone()), 1).await
 }
 
-async fn adjust_member_count(
+/// Moves `memberCount` of every listed team by `by` in one statement (a user is in a team
+/// at most once, so one membership changes each count by one).
+async fn adjust_member_counts(
     conn: &impl ConnectionTrait,
-    team_id: &str,
+    team_ids: impl IntoIterator<Item = String>,
     by: i32,
 ) -> RepoResult<()> {
     team::Entity::update_many()
         .col_expr(team::Column::MemberCount, Expr::col(team::Column::MemberCount).add(by))
-        .filter(team::Column::Id.eq(team_id))
+        .filter(team::Column::Id.is_in(team_ids))
         .exec(conn)
         .await
         .repo()?;
@@ -90,8 +99,8 @@ pub(crate) async fn insert_organization(
         .repo()?;
     member::Entity::insert(member_to_row(&new.owner)).exec_without_returning(conn).await.repo()?;
     if let Some((team, team_member)) = &new.default_team {
-        team::Entity::insert(team_to_row(team, 0)).exec_without_returning(conn).await.repo()?;
-        insert_team_member(conn, team_member).await?;
+        team::Entity::insert(team_to_row(team)).exec_without_returning(conn).await.repo()?;
+        insert_team_members(conn, std::slice::from_ref(team_member)).await?;
     }
     if let Some(token) = &new.activate_on {
         let team_id = new.default_team.as_ref().map(|(t, _)| t.id.as_str());
@@ -106,19 +115,7 @@ pub(crate) async fn delete_user_memberships(
     conn: &impl ConnectionTrait,
     user_id: &str,
 ) -> RepoResult<()> {
-    let memberships: Vec<(String, String)> = team_member::Entity::find()
-        .select_only()
-        .column(team_member::Column::Id)
-        .column(team_member::Column::TeamId)
-        .filter(team_member::Column::UserId.eq(user_id))
-        .into_tuple()
-        .all(conn)
-        .await
-        .repo()?;
-    for (id, team_id) in &memberships {
-        team_member::Entity::delete_by_id(id.as_str()).exec(conn).await.repo()?;
-        adjust_member_count(conn, team_id, -1).await?;
-    }
+    leave_teams(conn, user_id, None).await?;
     member::Entity::delete_many()
         .filter(member::Column::UserId.eq(user_id))
         .exec(conn)
@@ -132,7 +129,53 @@ pub(crate) async fn delete_user_memberships(
     Ok(())
 }
 
-fn members_with_users(organization_id: &str) -> Select<member::Entity> {
+/// Deletes the user's team memberships (in one organization's teams, or in all) and keeps
+/// each team's `memberCount` in step.
+async fn leave_teams(
+    conn: &impl ConnectionTrait,
+    user_id: &str,
+    organization_id: Option<&str>,
+) -> RepoResult<()> {
+    let mut select = team_member::Entity::find()
+        .select_only()
+        .column(team_member::Column::Id)
+        .column(team_member::Column::TeamId)
+        .filter(team_member::Column::UserId.eq(user_id));
+    if let Some(organization_id) = organization_id {
+        select = select
+            .join(JoinType::InnerJoin, team_member::Relation::Team.def())
+            .filter(team::Column::OrganizationId.eq(organization_id));
+    }
+    let memberships: Vec<(String, String)> = select.into_tuple().all(conn).await.repo()?;
+    if memberships.is_empty() {
+        return Ok(());
+    }
+    let ids = memberships.iter().map(|(id, _)| id.clone());
+    team_member::Entity::delete_many()
+        .filter(team_member::Column::Id.is_in(ids))
+        .exec(conn)
+        .await
+        .repo()?;
+    adjust_member_counts(conn, memberships.into_iter().map(|(_, team_id)| team_id), -1).await
+}
+
+/// Clears the active organization (and team) from the sessions `filter` selects.
+async fn clear_active_organization(
+    conn: &impl ConnectionTrait,
+    filter: Condition,
+) -> RepoResult<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::ActiveOrganizationId, Expr::value(Option::<String>::None))
+        .col_expr(session::Column::ActiveTeamId, Expr::value(Option::<String>::None))
+        .filter(filter)
+        .exec(conn)
+        .await
+        .repo()?;
+    Ok(())
+}
+
+/// Members of one organization.
+fn members_of(organization_id: &str) -> Select<member::Entity> {
     member::Entity::find().filter(member::Column::OrganizationId.eq(organization_id))
 }
 
@@ -234,13 +277,8 @@ impl OrganizationRepository for SeaOrmOrganizations {
             .exec(&txn)
             .await
             .repo()?;
-        session::Entity::update_many()
-            .col_expr(session::Column::ActiveOrganizationId, Expr::value(Option::<String>::None))
-            .col_expr(session::Column::ActiveTeamId, Expr::value(Option::<String>::None))
-            .filter(session::Column::ActiveOrganizationId.eq(id))
-            .exec(&txn)
-            .await
-            .repo()?;
+        let active_here = Condition::all().add(session::Column::ActiveOrganizationId.eq(id));
+        clear_active_organization(&txn, active_here).await?;
         organization::Entity::delete_by_id(id).exec(&txn).await.repo()?;
         txn.commit().await.repo()
     }
@@ -294,7 +332,7 @@ impl OrganizationRepository for SeaOrmOrganizations {
         organization_id: &str,
         email: &str,
     ) -> RepoResult<Option<MemberWithUser>> {
-        let row = members_with_users(organization_id)
+        let row = members_of(organization_id)
             .find_also_related(user::Entity)
             .filter(user::Column::Email.eq(email))
             .one(&self.db)
@@ -308,7 +346,7 @@ impl OrganizationRepository for SeaOrmOrganizations {
         organization_id: &str,
         user_id: &str,
     ) -> RepoResult<Option<MemberWithUser>> {
-        let row = members_with_users(organization_id)
+        let row = members_of(organization_id)
             .filter(member::Column::UserId.eq(user_id))
             .find_also_related(user::Entity)
             .one(&self.db)
@@ -322,7 +360,7 @@ impl OrganizationRepository for SeaOrmOrganizations {
         organization_id: &str,
         query: &MemberQuery,
     ) -> RepoResult<MemberPage> {
-        let mut select = members_with_users(organization_id);
+        let mut select = members_of(organization_id);
         if let Some(filter) = &query.filter {
             select = apply_filter(select, filter);
         }
@@ -346,7 +384,7 @@ impl OrganizationRepository for SeaOrmOrganizations {
     }
 
     async fn count_members(&self, organization_id: &str) -> RepoResult<u64> {
-        members_with_users(organization_id).count(&self.db).await.repo()
+        members_of(organization_id).count(&self.db).await.repo()
     }
 
     async fn members_with_role(
@@ -354,7 +392,7 @@ impl OrganizationRepository for SeaOrmOrganizations {
         organization_id: &str,
         role: &str,
     ) -> RepoResult<Vec<Member>> {
-        let rows = members_with_users(organization_id)
+        let rows = members_of(organization_id)
             .filter(member::Column::Role.contains(role))
             .all(&self.db)
             .await
@@ -366,9 +404,7 @@ impl OrganizationRepository for SeaOrmOrganizations {
     async fn add_member(&self, m: &Member, team_members: &[TeamMember]) -> RepoResult<()> {
         let txn = self.db.begin().await.repo()?;
         member::Entity::insert(member_to_row(m)).exec_without_returning(&txn).await.repo()?;
-        for tm in team_members {
-            insert_team_member(&txn, tm).await?;
-        }
+        insert_team_members(&txn, team_members).await?;
         txn.commit().await.repo()
     }
 
@@ -384,30 +420,12 @@ impl OrganizationRepository for SeaOrmOrganizations {
 
     async fn remove_member(&self, m: &Member) -> RepoResult<()> {
         let txn = self.db.begin().await.repo()?;
-        let memberships: Vec<(String, String)> = team_member::Entity::find()
-            .select_only()
-            .column(team_member::Column::Id)
-            .column(team_member::Column::TeamId)
-            .join(JoinType::InnerJoin, team_member::Relation::Team.def())
-            .filter(team::Column::OrganizationId.eq(&m.organization_id))
-            .filter(team_member::Column::UserId.eq(&m.user_id))
-            .into_tuple()
-            .all(&txn)
-            .await
-            .repo()?;
-        for (id, team_id) in &memberships {
-            team_member::Entity::delete_by_id(id.as_str()).exec(&txn).await.repo()?;
-            adjust_member_count(&txn, team_id, -1).await?;
-        }
+        leave_teams(&txn, &m.user_id, Some(&m.organization_id)).await?;
         member::Entity::delete_by_id(m.id.as_str()).exec(&txn).await.repo()?;
-        session::Entity::update_many()
-            .col_expr(session::Column::ActiveOrganizationId, Expr::value(Option::<String>::None))
-            .col_expr(session::Column::ActiveTeamId, Expr::value(Option::<String>::None))
-            .filter(session::Column::UserId.eq(&m.user_id))
-            .filter(session::Column::ActiveOrganizationId.eq(&m.organization_id))
-            .exec(&txn)
-            .await
-            .repo()?;
+        let their_sessions_here = Condition::all()
+            .add(session::Column::UserId.eq(&m.user_id))
+            .add(session::Column::ActiveOrganizationId.eq(&m.organization_id));
+        clear_active_organization(&txn, their_sessions_here).await?;
         txn.commit().await.repo()
     }
 
@@ -540,9 +558,7 @@ impl OrganizationRepository for SeaOrmOrganizations {
             .exec_without_returning(&txn)
             .await
             .repo()?;
-        for tm in &a.team_members {
-            insert_team_member(&txn, tm).await?;
-        }
+        insert_team_members(&txn, &a.team_members).await?;
         set_session_active(
             &txn,
             &a.session_token,
@@ -557,7 +573,7 @@ impl OrganizationRepository for SeaOrmOrganizations {
     // --- teams -----------------------------------------------------------------------------
 
     async fn create_team(&self, t: &Team) -> RepoResult<()> {
-        team::Entity::insert(team_to_row(t, 0)).exec_without_returning(&self.db).await.repo()?;
+        team::Entity::insert(team_to_row(t)).exec_without_returning(&self.db).await.repo()?;
         Ok(())
     }
 
@@ -658,7 +674,7 @@ impl OrganizationRepository for SeaOrmOrganizations {
 
     async fn add_team_member(&self, tm: &TeamMember) -> RepoResult<()> {
         let txn = self.db.begin().await.repo()?;
-        insert_team_member(&txn, tm).await?;
+        insert_team_members(&txn, std::slice::from_ref(tm)).await?;
         txn.commit().await.repo()
     }
 
@@ -671,7 +687,7 @@ impl OrganizationRepository for SeaOrmOrganizations {
             .await
             .repo()?;
         if deleted.rows_affected > 0 {
-            adjust_member_count(&txn, team_id, -(deleted.rows_affected as i32)).await?;
+            adjust_member_counts(&txn, [team_id.to_owned()], -1).await?;
         }
         txn.commit().await.repo()?;
         Ok(deleted.rows_affected > 0)
@@ -753,14 +769,22 @@ impl OrganizationRepository for SeaOrmOrganizations {
                 .all(&txn)
                 .await
                 .repo()?;
-            for holder in holders.into_iter().map(member_from_row).filter(|m| m.has_role(old)) {
-                let roles: Vec<&str> = holder
-                    .roles()
+            // One statement per distinct role list ("inviter", "member,inviter", ...), not
+            // per member.
+            let lists: std::collections::BTreeSet<String> = holders
+                .into_iter()
+                .map(member_from_row)
+                .filter(|m| m.has_role(old))
+                .map(|m| m.role)
+                .collect();
+            for list in lists {
+                let renamed: Vec<&str> = iam_domain::organization::split_roles(&list)
                     .map(|role| if role == old { r.role.as_str() } else { role })
                     .collect();
                 member::Entity::update_many()
-                    .col_expr(member::Column::Role, Expr::value(roles.join(",")))
-                    .filter(member::Column::Id.eq(&holder.id))
+                    .col_expr(member::Column::Role, Expr::value(renamed.join(",")))
+                    .filter(member::Column::OrganizationId.eq(&r.organization_id))
+                    .filter(member::Column::Role.eq(list))
                     .exec(&txn)
                     .await
                     .repo()?;

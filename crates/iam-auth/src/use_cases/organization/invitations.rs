@@ -2,7 +2,7 @@
 
 use iam_domain::organization::repository::Acceptance;
 use iam_domain::organization::{
-    Invitation, InvitationStatus, Member, OrgError, Organization, Refusal, TeamMember,
+    Invitation, InvitationStatus, Member, OrgError, Organization, Refusal, TeamMember, split_roles,
 };
 use iam_domain::{AuthError, User};
 
@@ -84,7 +84,7 @@ impl AuthService {
             && let Some(mut existing) = pending.into_iter().next()
         {
             // Resending extends the invitation as it is; its role and teams stay.
-            if existing.role.split(',').any(|r| r.trim() == creator) && !self.is_creator(&inviter) {
+            if split_roles(&existing.role).any(|r| r == creator) && !self.is_creator(&inviter) {
                 return Err(forbidden(OrgError::NotAllowedToInviteWithRole));
             }
             self.orgs().extend_invitation(&existing.id, expires_at).await?;

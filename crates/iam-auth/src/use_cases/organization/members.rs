@@ -6,7 +6,7 @@ use iam_domain::organization::{
 };
 use iam_domain::{AuthError, RepoError};
 
-use super::{Caller, forbidden, invalid, normalize_roles, refuse, target_org};
+use super::{Caller, forbidden, invalid, normalize_roles, org_or_active, refuse};
 use crate::crypto::generate_id;
 use crate::service::AuthService;
 
@@ -75,8 +75,7 @@ impl AuthService {
                 .map(|o| o.id)
                 .ok_or_else(|| invalid(OrgError::OrganizationNotFound));
         }
-        target_org(organization_id, caller.session)
-            .ok_or_else(|| invalid(OrgError::NoActiveOrganization))
+        org_or_active(organization_id, caller.session)
     }
 
     pub async fn get_active_member(&self, caller: Caller<'_>) -> Result<MemberWithUser, AuthError> {
@@ -128,8 +127,7 @@ impl AuthService {
         member_id_or_email: &str,
         organization_id: Option<&str>,
     ) -> Result<Removed, AuthError> {
-        let organization_id = target_org(organization_id, caller.session)
-            .ok_or_else(|| invalid(OrgError::NoActiveOrganization))?;
+        let organization_id = org_or_active(organization_id, caller.session)?;
         let me = self
             .membership(
                 &organization_id,
@@ -183,8 +181,7 @@ impl AuthService {
         roles: &[String],
         organization_id: Option<&str>,
     ) -> Result<Member, AuthError> {
-        let organization_id = target_org(organization_id, caller.session)
-            .ok_or_else(|| invalid(OrgError::NoActiveOrganization))?;
+        let organization_id = org_or_active(organization_id, caller.session)?;
         let roles = normalize_roles(roles);
         if roles.is_empty() {
             return Err(AuthError::OrgEmpty(Refusal::Invalid));
@@ -269,8 +266,7 @@ impl AuthService {
         organization_id: Option<&str>,
         requested: &Permissions,
     ) -> Result<bool, AuthError> {
-        let organization_id = target_org(organization_id, caller.session)
-            .ok_or_else(|| invalid(OrgError::NoActiveOrganization))?;
+        let organization_id = org_or_active(organization_id, caller.session)?;
         let me = self
             .membership(
                 &organization_id,

@@ -13,7 +13,7 @@ pub mod teams;
 
 use iam_domain::organization::access::RoleGrant;
 use iam_domain::organization::{
-    AccessControl, Member, OrgError, OrganizationRepository, Permissions, Refusal,
+    AccessControl, Member, OrgError, OrganizationRepository, Permissions, Refusal, split_roles,
 };
 use iam_domain::{AuthError, Session, User};
 
@@ -59,15 +59,18 @@ pub(crate) fn target_org(explicit: Option<&str>, session: &Session) -> Option<St
         .map(str::to_owned)
 }
 
-/// Role lists are stored trimmed and comma-joined, without empty entries.
+/// [`target_org`], or `NO_ACTIVE_ORGANIZATION` (400) when there is none.
+pub(crate) fn org_or_active(
+    explicit: Option<&str>,
+    session: &Session,
+) -> Result<String, AuthError> {
+    target_org(explicit, session).ok_or_else(|| invalid(OrgError::NoActiveOrganization))
+}
+
+/// Role lists as given (`"admin, owner"` or `["admin", "owner"]`), split and trimmed the way
+/// they are stored.
 pub(crate) fn normalize_roles(roles: &[String]) -> Vec<String> {
-    roles
-        .iter()
-        .flat_map(|r| r.split(','))
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_owned)
-        .collect()
+    roles.iter().flat_map(|r| split_roles(r)).map(str::to_owned).collect()
 }
 
 impl AuthService {

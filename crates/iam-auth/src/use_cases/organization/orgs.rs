@@ -3,6 +3,7 @@
 use iam_domain::organization::repository::{MemberQuery, NewOrganization};
 use iam_domain::organization::{
     Invitation, Member, MemberWithUser, OrgError, Organization, Refusal, Team, TeamMember,
+    split_roles,
 };
 use iam_domain::{AuthError, RepoError};
 
@@ -243,19 +244,32 @@ impl AuthService {
         id: Option<&str>,
         slug: Option<&str>,
     ) -> Result<Option<Organization>, AuthError> {
+        Ok(self
+            .organization_as_member(caller, id, slug)
+            .await?
+            .map(|(organization, _)| organization))
+    }
+
+    /// [`Self::get_organization`] with the caller's membership.
+    async fn organization_as_member(
+        &self,
+        caller: Caller<'_>,
+        id: Option<&str>,
+        slug: Option<&str>,
+    ) -> Result<Option<(Organization, Member)>, AuthError> {
         let organization = match (slug, target_org(id, caller.session)) {
             (Some(slug), _) => self.orgs().find_by_slug(slug).await?,
             (None, Some(id)) => self.orgs().find(&id).await?,
             (None, None) => return Ok(None),
         };
         let organization = organization.ok_or_else(|| invalid(OrgError::OrganizationNotFound))?;
-        if self.orgs().find_member(&organization.id, &caller.user.id).await?.is_none() {
+        let Some(me) = self.orgs().find_member(&organization.id, &caller.user.id).await? else {
             self.orgs()
                 .set_active(&caller.session.token, None, caller.session.active_team_id.as_deref())
                 .await?;
             return Err(forbidden(OrgError::UserNotMember));
-        }
-        Ok(Some(organization))
+        };
+        Ok(Some((organization, me)))
     }
 
     pub async fn full_organization(
@@ -265,7 +279,7 @@ impl AuthService {
         slug: Option<&str>,
         members_limit: Option<u64>,
     ) -> Result<Option<FullOrganization>, AuthError> {
-        let Some(organization) = self.get_organization(caller, id, slug).await? else {
+        let Some((organization, me)) = self.organization_as_member(caller, id, slug).await? else {
             return Ok(None);
         };
         let config = &self.config.organization;
@@ -274,16 +288,6 @@ impl AuthService {
             ..MemberQuery::default()
         };
         let members = self.orgs().list_members(&organization.id, &query).await?.members;
-        let me =
-            members.iter().find(|m| m.member.user_id == caller.user.id).map(|m| m.member.clone());
-        let me = match me {
-            Some(me) => me,
-            None => self
-                .orgs()
-                .find_member(&organization.id, &caller.user.id)
-                .await?
-                .ok_or_else(|| forbidden(OrgError::UserNotMember))?,
-        };
         let invitations = if self.may(&me, &permission("invitation", "create")).await? {
             let all = self.orgs().list_invitations(&organization.id).await?;
             self.hide_creator_invitations(&me, all)
@@ -308,9 +312,7 @@ impl AuthService {
             return all;
         }
         let creator = &self.config.organization.creator_role;
-        all.into_iter()
-            .filter(|i| !iam_domain::organization::split_roles(&i.role).any(|r| r == creator))
-            .collect()
+        all.into_iter().filter(|i| !split_roles(&i.role).any(|r| r == creator)).collect()
     }
 
     pub async fn list_organizations(
@@ -327,13 +329,18 @@ fn personal_slug(user_id: &str) -> String {
 }
 
 impl AuthService {
+    /// The personal-organization policy applies (the plugin is on and so is the policy).
+    pub(crate) fn personal_organizations_on(&self) -> bool {
+        self.config.organization.enabled && self.config.organization.personal_organization
+    }
+
     /// With the personal-organization policy, the organization a new user gets (written in
     /// the same transaction as the user).
     pub(crate) fn personal_organization(&self, user: &iam_domain::User) -> Option<NewOrganization> {
-        let config = &self.config.organization;
-        if !config.enabled || !config.personal_organization {
+        if !self.personal_organizations_on() {
             return None;
         }
+        let config = &self.config.organization;
         let now = self.clock.now();
         let organization = Organization {
             id: generate_id(),

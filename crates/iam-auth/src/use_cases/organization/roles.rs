@@ -4,7 +4,7 @@
 use iam_domain::AuthError;
 use iam_domain::organization::{Member, OrgError, OrganizationRole, Permissions, Refusal};
 
-use super::{Caller, invalid, target_org};
+use super::{Caller, invalid, org_or_active};
 use crate::crypto::generate_id;
 use crate::service::AuthService;
 
@@ -125,8 +125,7 @@ impl AuthService {
         permission: Option<Permissions>,
         new_name: Option<&str>,
     ) -> Result<RoleView, AuthError> {
-        let organization_id = target_org(organization_id, caller.session)
-            .ok_or_else(|| invalid(OrgError::NoActiveOrganization))?;
+        let organization_id = org_or_active(organization_id, caller.session)?;
         let me = self
             .role_member_allowed(
                 caller,
@@ -163,8 +162,7 @@ impl AuthService {
         organization_id: Option<&str>,
         role: RoleRef,
     ) -> Result<(), AuthError> {
-        let organization_id = target_org(organization_id, caller.session)
-            .ok_or_else(|| invalid(OrgError::NoActiveOrganization))?;
+        let organization_id = org_or_active(organization_id, caller.session)?;
         self.role_member_allowed(
             caller,
             &organization_id,
@@ -190,8 +188,7 @@ impl AuthService {
         caller: Caller<'_>,
         organization_id: Option<&str>,
     ) -> Result<Vec<RoleView>, AuthError> {
-        let organization_id = target_org(organization_id, caller.session)
-            .ok_or_else(|| invalid(OrgError::NoActiveOrganization))?;
+        let organization_id = org_or_active(organization_id, caller.session)?;
         self.role_member_allowed(caller, &organization_id, "read", OrgError::NotAllowedToListRoles)
             .await?;
         self.orgs().list_roles(&organization_id).await?.into_iter().map(RoleView::parse).collect()
@@ -203,8 +200,7 @@ impl AuthService {
         organization_id: Option<&str>,
         role: RoleRef,
     ) -> Result<RoleView, AuthError> {
-        let organization_id = target_org(organization_id, caller.session)
-            .ok_or_else(|| invalid(OrgError::NoActiveOrganization))?;
+        let organization_id = org_or_active(organization_id, caller.session)?;
         self.role_member_allowed(caller, &organization_id, "read", OrgError::NotAllowedToReadRole)
             .await?;
         RoleView::parse(self.find_role(&organization_id, &role).await?)

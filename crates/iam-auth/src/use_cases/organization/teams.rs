@@ -3,7 +3,7 @@
 use iam_domain::organization::{OrgError, Refusal, Team, TeamMember};
 use iam_domain::{AuthError, RepoError};
 
-use super::{Caller, CookieRefresh, forbidden, invalid, target_org};
+use super::{Caller, CookieRefresh, forbidden, invalid, org_or_active};
 use crate::crypto::generate_id;
 use crate::service::AuthService;
 
@@ -15,15 +15,6 @@ pub enum TeamChoice {
 }
 
 impl AuthService {
-    fn active_or(
-        &self,
-        caller: Caller<'_>,
-        organization_id: Option<&str>,
-    ) -> Result<String, AuthError> {
-        target_org(organization_id, caller.session)
-            .ok_or_else(|| invalid(OrgError::NoActiveOrganization))
-    }
-
     /// A team of `organization_id`, or TEAM_NOT_FOUND.
     async fn team_in(&self, organization_id: &str, team_id: &str) -> Result<Team, AuthError> {
         self.orgs()
@@ -39,7 +30,7 @@ impl AuthService {
         name: String,
         organization_id: Option<&str>,
     ) -> Result<Team, AuthError> {
-        let organization_id = self.active_or(caller, organization_id)?;
+        let organization_id = org_or_active(organization_id, caller.session)?;
         // Better Auth reports a non-member with the invitation code here.
         self.member_allowed_to(
             &organization_id,
@@ -77,7 +68,7 @@ impl AuthService {
         name: Option<String>,
         organization_id: Option<&str>,
     ) -> Result<Team, AuthError> {
-        let organization_id = self.active_or(caller, organization_id)?;
+        let organization_id = org_or_active(organization_id, caller.session)?;
         self.member_allowed_to(
             &organization_id,
             &caller.user.id,
@@ -101,7 +92,7 @@ impl AuthService {
         team_id: &str,
         organization_id: Option<&str>,
     ) -> Result<(), AuthError> {
-        let organization_id = self.active_or(caller, organization_id)?;
+        let organization_id = org_or_active(organization_id, caller.session)?;
         let me = self
             .membership(
                 &organization_id,
@@ -136,7 +127,7 @@ impl AuthService {
         caller: Caller<'_>,
         organization_id: Option<&str>,
     ) -> Result<Vec<Team>, AuthError> {
-        let organization_id = self.active_or(caller, organization_id)?;
+        let organization_id = org_or_active(organization_id, caller.session)?;
         self.membership(
             &organization_id,
             &caller.user.id,
@@ -156,7 +147,7 @@ impl AuthService {
     ) -> Result<Vec<Team>, AuthError> {
         match user_id.filter(|id| *id != caller.user.id) {
             Some(other) => {
-                let organization_id = self.active_or(caller, organization_id)?;
+                let organization_id = org_or_active(organization_id, caller.session)?;
                 self.member_allowed_to(
                     &organization_id,
                     &caller.user.id,
@@ -336,7 +327,7 @@ impl AuthService {
         action: &str,
         denied: OrgError,
     ) -> Result<Team, AuthError> {
-        let organization_id = self.active_or(caller, organization_id)?;
+        let organization_id = org_or_active(organization_id, caller.session)?;
         let not_member = (OrgError::UserNotMember, Refusal::Invalid);
         self.member_allowed_to(
             &organization_id,

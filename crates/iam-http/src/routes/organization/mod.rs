@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 
 use super::resource;
 use crate::guard::Authenticated;
-use crate::reply::set_session_cookie;
+use crate::reply::reissue_session_cookie;
 use crate::state::AuthState;
 
 /// Which part of the plugin a route belongs to; routes of a part that is off answer the
@@ -124,8 +124,7 @@ fn refresh_cookie(
     refresh: CookieRefresh,
 ) {
     if refresh == CookieRefresh::Resend {
-        let remember = !state.guard.dont_remember(req);
-        set_session_cookie(response, state, &auth.session.token, remember);
+        reissue_session_cookie(response, state, req, &auth.session.token);
     }
 }
 

@@ -73,22 +73,13 @@ pub(crate) async fn update(
     let body = state.post_body(&req, &bytes, Accepts::Json)?;
     let mut f = Fields::required(&body);
     let organization_id = f.optional_string("organizationId");
-    let data = f.optional_object("data");
-    if data.is_none() {
-        f.invalid("data", "Invalid input: expected object, received undefined");
-    }
-    f.finish()?;
-    let data_body =
-        crate::body::Body { value: data.map(|d| Value::Object(d.clone())), from_form: false };
-    let mut d = Fields::required(&data_body);
+    let mut d = f.nested("data");
     let name = d.optional_string("name");
     let slug = d.optional_string("slug");
     let logo = d.nullable_string("logo");
     let metadata = d.optional_object("metadata");
-    d.finish().map_err(|e| match e {
-        AuthError::Validation(m) => AuthError::Validation(m.replacen("[body.", "[body.data.", 1)),
-        other => other,
-    })?;
+    f.finish()?;
+    d.finish()?;
     let auth =
         signed_in(&state, &req, AuthError::OrgMessage(Refusal::Unauthenticated, "User not found"))
             .await?;

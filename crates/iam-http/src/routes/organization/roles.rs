@@ -2,10 +2,10 @@ use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
 use iam_auth::use_cases::organization::roles::RoleRef;
 use iam_domain::AuthError;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{query, role_json};
-use crate::body::{Accepts, Body, Fields, RawBody};
+use crate::body::{Accepts, Fields, RawBody};
 use crate::error::ApiError;
 use crate::state::AuthState;
 
@@ -55,17 +55,12 @@ pub(crate) async fn update_role(
     let organization_id = f.optional_string("organizationId");
     let name = f.optional_string("roleName");
     let id = f.optional_string("roleId");
-    let data = f.optional_object("data");
-    if data.is_none() {
-        f.invalid("data", "Invalid input: expected object, received undefined");
-    }
-    f.finish()?;
-    let role = role_ref(name, id)?;
-    let data_body = Body { value: data.map(|d| Value::Object(d.clone())), from_form: false };
-    let mut d = Fields::required(&data_body);
+    let mut d = f.nested("data");
     let permission = d.permissions("permission");
     let new_name = d.optional_string("roleName");
+    f.finish()?;
     d.finish()?;
+    let role = role_ref(name, id)?;
     let auth = state.guard.require(&req).await?;
     let caller = auth.caller();
     let view =

@@ -2,7 +2,7 @@ use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
 use iam_auth::use_cases::organization::teams::TeamChoice;
 use iam_domain::AuthError;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{query, refresh_cookie, signed_in};
 use crate::body::{Accepts, Fields, RawBody};
@@ -35,23 +35,15 @@ pub(crate) async fn update_team(
     let body = state.post_body(&req, &bytes, Accepts::Json)?;
     let mut f = Fields::required(&body);
     let team_id = f.string("teamId");
-    let data = f.optional_object("data");
-    if data.is_none() {
-        f.invalid("data", "Invalid input: expected object, received undefined");
+    let mut d = f.nested("data");
+    let name = d.optional_string("name");
+    if name == Some("") {
+        d.invalid("name", "Too small: expected string to have >=1 characters");
     }
+    let organization_id = d.optional_string("organizationId");
     f.finish()?;
-    let data = data.cloned().unwrap_or_default();
-    let name = match data.get("name") {
-        None => None,
-        Some(Value::String(name)) if !name.is_empty() => Some(name.clone()),
-        Some(_) => {
-            return Err(AuthError::Validation(
-                "[body.data.name] Invalid input: expected string".into(),
-            )
-            .into());
-        }
-    };
-    let organization_id = data.get("organizationId").and_then(Value::as_str);
+    d.finish()?;
+    let name = name.map(str::to_owned);
     let auth = state.guard.require(&req).await?;
     let caller = auth.caller();
     let team = state.service.update_team(caller, team_id, name, organization_id).await?;
