@@ -33,7 +33,7 @@ db-migrate-down steps="1":
 db-studio:
     bash scripts/db-studio.sh "{{db_url}}"
 
-# Load figures for docs/benchmarks.md (release build, oha).
+# Load figures for docs/benchmarks.md (release build, wrk).
 bench:
     bash scripts/bench.sh
 
